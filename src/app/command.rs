@@ -1,0 +1,241 @@
+//! Key- and palette-bindable intents. The keymap maps keys to these names, so a
+//! variant's snake_case name is a config contract (`[keys] quit = "q"`).
+
+use serde::Deserialize;
+
+/// Where a command applies; the keymap resolves a key in the innermost context first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    /// Anywhere outside a modal.
+    Global,
+    /// A list or table pane.
+    List,
+    /// The log/text viewer.
+    Text,
+}
+
+/// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    // -- global
+    /// Quit flightdeck.
+    Quit,
+    /// Show the keys of the current pane.
+    Help,
+    /// Open the command palette.
+    Palette,
+    /// Close the innermost overlay or view.
+    Back,
+    /// Switch to the next tab.
+    NextTab,
+    /// Switch to the previous tab.
+    PrevTab,
+    /// Switch to the Overview tab.
+    TabOverview,
+    /// Switch to the Pipelines tab.
+    TabPipelines,
+    /// Switch to the Containers tab.
+    TabContainers,
+    /// Switch to the Models tab.
+    TabModels,
+    /// Switch to the Metrics tab.
+    TabMetrics,
+    /// Switch to the Alerts tab.
+    TabAlerts,
+    /// Poll the current tab's sources now.
+    Refresh,
+    /// Suspend to the shell (resume with `fg`).
+    Suspend,
+    // -- lists and tables
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Drill into the selected row.
+    Select,
+    /// Filter the rows (or search the text).
+    Filter,
+    /// Sort by the next column.
+    SortNext,
+    /// Reverse the sort order.
+    SortReverse,
+    // -- text viewer
+    /// Jump to the next search match.
+    NextMatch,
+    /// Jump to the previous search match.
+    PrevMatch,
+    /// Toggle following new lines.
+    Follow,
+    /// Toggle line wrapping.
+    Wrap,
+}
+
+impl Command {
+    /// Every command, in help order.
+    pub const ALL: &[Command] = &[
+        Command::Quit,
+        Command::Help,
+        Command::Palette,
+        Command::Back,
+        Command::NextTab,
+        Command::PrevTab,
+        Command::TabOverview,
+        Command::TabPipelines,
+        Command::TabContainers,
+        Command::TabModels,
+        Command::TabMetrics,
+        Command::TabAlerts,
+        Command::Refresh,
+        Command::Suspend,
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::Top,
+        Command::Bottom,
+        Command::Select,
+        Command::Filter,
+        Command::SortNext,
+        Command::SortReverse,
+        Command::NextMatch,
+        Command::PrevMatch,
+        Command::Follow,
+        Command::Wrap,
+    ];
+
+    /// The config name of this command (`next_tab`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Help => "help",
+            Command::Palette => "palette",
+            Command::Back => "back",
+            Command::NextTab => "next_tab",
+            Command::PrevTab => "prev_tab",
+            Command::TabOverview => "tab_overview",
+            Command::TabPipelines => "tab_pipelines",
+            Command::TabContainers => "tab_containers",
+            Command::TabModels => "tab_models",
+            Command::TabMetrics => "tab_metrics",
+            Command::TabAlerts => "tab_alerts",
+            Command::Refresh => "refresh",
+            Command::Suspend => "suspend",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page_up",
+            Command::PageDown => "page_down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::Select => "select",
+            Command::Filter => "filter",
+            Command::SortNext => "sort_next",
+            Command::SortReverse => "sort_reverse",
+            Command::NextMatch => "next_match",
+            Command::PrevMatch => "prev_match",
+            Command::Follow => "follow",
+            Command::Wrap => "wrap",
+        }
+    }
+
+    /// Looks a command up by its config name.
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// The context in which the command's keys are looked up.
+    pub fn context(self) -> Context {
+        match self {
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom
+            | Command::Select
+            | Command::Filter
+            | Command::SortNext
+            | Command::SortReverse => Context::List,
+            Command::NextMatch | Command::PrevMatch | Command::Follow | Command::Wrap => {
+                Context::Text
+            }
+            _ => Context::Global,
+        }
+    }
+
+    /// The default keys, in the syntax `[keys]` accepts.
+    pub fn default_keys(self) -> &'static [&'static str] {
+        match self {
+            Command::Quit => &["q", "ctrl-c"],
+            Command::Help => &["?"],
+            Command::Palette => &[":"],
+            Command::Back => &["esc"],
+            Command::NextTab => &["tab"],
+            Command::PrevTab => &["shift-tab"],
+            Command::TabOverview => &["1"],
+            Command::TabPipelines => &["2"],
+            Command::TabContainers => &["3"],
+            Command::TabModels => &["4"],
+            Command::TabMetrics => &["5"],
+            Command::TabAlerts => &["6"],
+            Command::Refresh => &["r", "ctrl-r"],
+            Command::Suspend => &["ctrl-z"],
+            Command::Up => &["k", "up"],
+            Command::Down => &["j", "down"],
+            Command::PageUp => &["pageup", "ctrl-b"],
+            Command::PageDown => &["pagedown", "ctrl-f"],
+            Command::Top => &["g", "home"],
+            Command::Bottom => &["G", "end"],
+            Command::Select => &["enter"],
+            Command::Filter => &["/"],
+            Command::SortNext => &["s"],
+            Command::SortReverse => &["S"],
+            Command::NextMatch => &["n"],
+            Command::PrevMatch => &["N"],
+            Command::Follow => &["f"],
+            Command::Wrap => &["w"],
+        }
+    }
+
+    /// One line for the help overlay and the palette.
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Help => "show keys",
+            Command::Palette => "command palette",
+            Command::Back => "back / close",
+            Command::NextTab => "next tab",
+            Command::PrevTab => "previous tab",
+            Command::TabOverview => "Overview tab",
+            Command::TabPipelines => "Pipelines tab",
+            Command::TabContainers => "Containers tab",
+            Command::TabModels => "Models tab",
+            Command::TabMetrics => "Metrics tab",
+            Command::TabAlerts => "Alerts tab",
+            Command::Refresh => "refresh now",
+            Command::Suspend => "suspend to shell",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page up",
+            Command::PageDown => "page down",
+            Command::Top => "first row",
+            Command::Bottom => "last row",
+            Command::Select => "open / drill in",
+            Command::Filter => "filter / search",
+            Command::SortNext => "sort by next column",
+            Command::SortReverse => "reverse sort",
+            Command::NextMatch => "next match",
+            Command::PrevMatch => "previous match",
+            Command::Follow => "toggle follow",
+            Command::Wrap => "toggle wrap",
+        }
+    }
+}

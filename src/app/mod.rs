@@ -1,0 +1,173 @@
+//! The application: state owned by the event loop (`App`), the pure `update`,
+//! and the loop that feeds it (`run`). Only `update` writes `App`.
+
+pub mod command;
+pub mod effect;
+pub mod msg;
+pub mod run;
+pub mod update;
+pub mod view_state;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::keymap::Keymap;
+use crate::sources::SourceId;
+use crate::state::{Health, Store};
+use crate::ui::layout;
+use command::{Command, Context};
+use view_state::{Tab, ViewState};
+
+/// Everything the UI shows: the store, the view state and settings.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Data from the sources.
+    pub store: Store,
+    /// UI-only state.
+    pub view: ViewState,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Whether mutations are refused.
+    pub read_only: bool,
+    /// The time of the latest message; ages on screen are relative to it.
+    pub now: DateTime<Utc>,
+    /// Terminal size in cells (width, height).
+    pub size: (u16, u16),
+    /// Whether the screen must be redrawn.
+    pub dirty: bool,
+}
+
+impl App {
+    /// A fresh app on the Overview tab.
+    pub fn new(store: Store, keymap: Keymap, read_only: bool, now: DateTime<Utc>) -> Self {
+        App {
+            store,
+            view: ViewState::default(),
+            keymap,
+            read_only,
+            now,
+            size: (80, 24),
+            dirty: true,
+        }
+    }
+
+    /// The keymap contexts active now, innermost first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.view.text.is_some() {
+            vec![Context::Text, Context::List, Context::Global]
+        } else {
+            vec![Context::List, Context::Global]
+        }
+    }
+
+    /// Rows in one page of the current pane's table or text.
+    pub fn page_rows(&self) -> usize {
+        usize::from(layout::body_height(self.size).saturating_sub(1)).max(1)
+    }
+
+    /// The ids of the rows of a tab's table, filtered and sorted as shown.
+    pub fn row_ids(&self, tab: Tab) -> Vec<String> {
+        match tab {
+            Tab::Overview => self
+                .overview_order()
+                .into_iter()
+                .filter_map(|i| self.store.sources.get(i).map(source_key))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The Overview's source rows (indices into the store), filtered and sorted.
+    ///
+    /// Columns: 0 source name, 1 health (failing first), 2 age of the data.
+    pub fn overview_order(&self) -> Vec<usize> {
+        let view = &self.view.tables[Tab::Overview.index()];
+        let mut order: Vec<usize> = (0..self.store.sources.len())
+            .filter(|&i| view.matches(&source_key(&self.store.sources[i])))
+            .collect();
+        let sources = &self.store.sources;
+        match view.sort_column {
+            1 => order.sort_by_key(|&i| std::cmp::Reverse(health_rank(&sources[i].health))),
+            2 => order.sort_by_key(|&i| std::cmp::Reverse(sources[i].last_ok)),
+            _ => order.sort_by(|&a, &b| source_key(&sources[a]).cmp(&source_key(&sources[b]))),
+        }
+        if view.descending {
+            order.reverse();
+        }
+        order
+    }
+
+    /// Number of sortable columns of the current tab's table.
+    pub fn column_count(&self) -> usize {
+        match self.view.tab {
+            Tab::Overview => 4,
+            _ => 0,
+        }
+    }
+
+    /// The sources whose data the current tab shows.
+    pub fn visible_sources(&self) -> Vec<SourceId> {
+        let tab = self.view.tab;
+        self.store
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| tab.shows(s.spec.kind))
+            .map(|(i, _)| SourceId(i))
+            .collect()
+    }
+
+    /// How long the loop may sleep before an age on screen or a toast changes.
+    ///
+    /// Ages read in seconds under a minute (tick every second), then in minutes.
+    pub fn next_wakeup(&self) -> Option<Duration> {
+        let ages = self.store.sources.iter().filter_map(|s| match &s.health {
+            Health::Ok { at } | Health::Error { since: at, .. } | Health::Crashed { at, .. } => {
+                Some((self.now - *at).num_seconds().max(0))
+            }
+            Health::NeverPolled | Health::Unsupported { .. } => None,
+        });
+        let age_tick = ages
+            .map(|age| if age < 60 { 1 } else { 60 - age % 60 })
+            .min()
+            .map(|s| Duration::from_secs(s.cast_unsigned()));
+        let toast = self.view.toast.as_ref().map(|t| {
+            let ms = (t.until - self.now)
+                .num_milliseconds()
+                .max(0)
+                .cast_unsigned();
+            Duration::from_millis(ms)
+        });
+        match (age_tick, toast) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// The commands the palette offers for `query`, best first.
+pub fn palette_entries(query: &str) -> impl Iterator<Item = Command> + '_ {
+    let q = query.to_lowercase();
+    Command::ALL.iter().copied().filter(move |c| {
+        *c != Command::Palette
+            && (q.is_empty()
+                || c.name().contains(&q)
+                || c.description().to_lowercase().contains(&q))
+    })
+}
+
+/// The stable id of a source row: its label (`github`, `docker local`).
+pub fn source_key(s: &crate::state::SourceState) -> String {
+    s.spec.label()
+}
+
+fn health_rank(h: &Health) -> u8 {
+    match h {
+        Health::Crashed { .. } => 4,
+        Health::Error { .. } => 3,
+        Health::NeverPolled => 2,
+        Health::Ok { .. } => 1,
+        Health::Unsupported { .. } => 0,
+    }
+}

@@ -1,0 +1,36 @@
+//! `Msg`: everything that enters `update`. Time arrives inside messages, never read.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::sources::Update;
+
+/// An input to `update`.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    // -- terminal
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The terminal was resized.
+    Resize {
+        /// New width in cells.
+        width: u16,
+        /// New height in cells.
+        height: u16,
+    },
+    /// Text was pasted (bracketed paste) into the active input.
+    Paste(String),
+    /// The process came back from a suspend (`fg`); everything must be redrawn.
+    Resumed,
+    // -- time and data
+    /// The clock moved on; ages on screen may read differently.
+    Tick {
+        /// The current time.
+        now: DateTime<Utc>,
+    },
+    /// A poller or the executor reported.
+    Source(Update),
+    // -- process
+    /// SIGTERM, SIGHUP or SIGINT arrived: leave cleanly.
+    Terminate,
+}

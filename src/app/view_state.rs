@@ -1,0 +1,164 @@
+//! UI-only state: the current tab, overlays, the input line, toasts and each
+//! tab's table view. Written only by `update`; read by `ui::draw`.
+
+use chrono::{DateTime, Utc};
+
+use crate::sources::SourceKind;
+use crate::ui::widgets::table::TableView;
+use crate::ui::widgets::text_view::TextView;
+
+/// A top-level tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tab {
+    /// What needs attention across all sources.
+    #[default]
+    Overview,
+    /// CI pipeline runs.
+    Pipelines,
+    /// Containers on every Docker host.
+    Containers,
+    /// ML model versions.
+    Models,
+    /// Prometheus panels.
+    Metrics,
+    /// Firing and pending alerts.
+    Alerts,
+}
+
+impl Tab {
+    /// Every tab, in key order (`1`–`6`).
+    pub const ALL: [Tab; 6] = [
+        Tab::Overview,
+        Tab::Pipelines,
+        Tab::Containers,
+        Tab::Models,
+        Tab::Metrics,
+        Tab::Alerts,
+    ];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Pipelines => "Pipelines",
+            Tab::Containers => "Containers",
+            Tab::Models => "Models",
+            Tab::Metrics => "Metrics",
+            Tab::Alerts => "Alerts",
+        }
+    }
+
+    /// Position in `Tab::ALL`.
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The tab `delta` steps away, wrapping around.
+    pub fn cycle(self, delta: isize) -> Tab {
+        let n = Tab::ALL.len().cast_signed();
+        let i = (self.index().cast_signed() + delta).rem_euclid(n);
+        Tab::ALL[i.cast_unsigned()]
+    }
+
+    /// The source kinds whose data this tab shows (empty: all of them).
+    pub fn kinds(self) -> &'static [SourceKind] {
+        match self {
+            Tab::Overview => &[],
+            Tab::Pipelines => &[SourceKind::Github],
+            Tab::Containers => &[SourceKind::Docker],
+            Tab::Models => &[SourceKind::Mlflow],
+            Tab::Metrics => &[SourceKind::Prometheus],
+            Tab::Alerts => &[SourceKind::Prometheus, SourceKind::Alertmanager],
+        }
+    }
+
+    /// Whether this tab shows data of `kind`.
+    pub fn shows(self, kind: SourceKind) -> bool {
+        self.kinds().is_empty() || self.kinds().contains(&kind)
+    }
+}
+
+/// A layer drawn above the pane; the last one gets the keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// Keys of the current pane.
+    Help,
+    /// The `:` command palette.
+    Palette(PaletteView),
+}
+
+/// The palette's query and selection.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaletteView {
+    /// What was typed.
+    pub query: String,
+    /// Index into the matching entries.
+    pub selected: usize,
+}
+
+/// What the input line is editing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputTarget {
+    /// The current tab's row filter.
+    Filter(Tab),
+    /// The open text viewer's search.
+    Search,
+}
+
+/// The single-line text input at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// What the text is for.
+    pub target: InputTarget,
+    /// The text so far.
+    pub text: String,
+}
+
+/// How a toast is coloured and worded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastLevel {
+    /// Something worked.
+    Info,
+    /// Something failed.
+    Error,
+}
+
+/// A one-line result message that disappears after a few seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    /// The message.
+    pub text: String,
+    /// Its level.
+    pub level: ToastLevel,
+    /// When it stops being shown.
+    pub until: DateTime<Utc>,
+}
+
+/// All UI-only state.
+#[derive(Debug, Clone, Default)]
+pub struct ViewState {
+    /// The tab on screen.
+    pub tab: Tab,
+    /// Overlays, innermost last.
+    pub overlays: Vec<Overlay>,
+    /// The active input line, if any.
+    pub input: Option<Input>,
+    /// The current toast, if any.
+    pub toast: Option<Toast>,
+    /// Each tab's table state, by `Tab::index`.
+    pub tables: [TableView; 6],
+    /// The open text viewer (logs), if any.
+    pub text: Option<TextView>,
+}
+
+impl ViewState {
+    /// The current tab's table state.
+    pub fn table(&self) -> &TableView {
+        &self.tables[self.tab.index()]
+    }
+
+    /// The current tab's table state, mutably.
+    pub fn table_mut(&mut self) -> &mut TableView {
+        &mut self.tables[self.tab.index()]
+    }
+}

@@ -1,0 +1,14 @@
+//! flightdeck: a terminal dashboard for pipelines, containers, models, metrics and alerts.
+//! The library holds everything; `main.rs` only parses the command line and dispatches.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod logging;
+pub mod sources;
+pub mod state;
+pub mod status;
+pub mod theme;
+pub mod tui;
+pub mod ui;

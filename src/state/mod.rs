@@ -1,0 +1,123 @@
+//! The store: plain data about every configured source, written only by the event
+//! loop through `Store::apply`. No tokio, no ratatui; selections live in the UI views.
+
+pub mod health;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::SourceError;
+use crate::sources::{Payload, SourceId, SourceKind, SourceSpec, Update};
+pub use health::Health;
+
+/// One configured source: what it is, how it is doing, and its last good data.
+#[derive(Debug, Clone)]
+pub struct SourceState {
+    /// Kind, name and interval from the config.
+    pub spec: SourceSpec,
+    /// How its polls are going.
+    pub health: Health,
+    /// When it last polled successfully.
+    pub last_ok: Option<DateTime<Utc>>,
+    /// The last good snapshot, kept through errors.
+    pub data: Option<Payload>,
+}
+
+/// Every configured source, indexed by `SourceId`.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    /// The sources in configuration order.
+    pub sources: Vec<SourceState>,
+}
+
+impl Store {
+    /// A store for these sources, none of them polled yet.
+    pub fn new(specs: Vec<SourceSpec>) -> Self {
+        let sources = specs
+            .into_iter()
+            .map(|spec| SourceState {
+                spec,
+                health: Health::NeverPolled,
+                last_ok: None,
+                data: None,
+            })
+            .collect();
+        Store { sources }
+    }
+
+    /// Marks a source as configured but not available in this build (no poller runs).
+    pub fn mark_unsupported(&mut self, id: SourceId, reason: &str) {
+        if let Some(s) = self.sources.get_mut(id.0) {
+            s.health = Health::Unsupported {
+                reason: reason.to_owned(),
+            };
+        }
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: SourceId) -> Option<&SourceState> {
+        self.sources.get(id.0)
+    }
+
+    /// The ids of the sources of one kind.
+    pub fn ids_of(&self, kind: SourceKind) -> impl Iterator<Item = SourceId> + '_ {
+        self.sources
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.spec.kind == kind)
+            .map(|(i, _)| SourceId(i))
+    }
+
+    /// Whether any source of this kind is configured.
+    pub fn has_kind(&self, kind: SourceKind) -> bool {
+        self.ids_of(kind).next().is_some()
+    }
+
+    /// Applies one update; returns whether anything visible changed.
+    pub fn apply(&mut self, update: Update) -> bool {
+        match update {
+            Update::Polled { source, at, result } => {
+                let Some(s) = self.sources.get_mut(source.0) else {
+                    return false;
+                };
+                apply_poll(s, at, result)
+            }
+            Update::Crashed {
+                source,
+                at,
+                message,
+            } => {
+                let Some(s) = self.sources.get_mut(source.0) else {
+                    return false;
+                };
+                s.health = Health::Crashed { message, at };
+                true
+            }
+        }
+    }
+}
+
+fn apply_poll(
+    s: &mut SourceState,
+    at: DateTime<Utc>,
+    result: Result<Payload, SourceError>,
+) -> bool {
+    match result {
+        Ok(payload) => {
+            s.health = Health::Ok { at };
+            s.last_ok = Some(at);
+            s.data = Some(payload);
+            true
+        }
+        Err(error) => {
+            let since = match &s.health {
+                Health::Error {
+                    error: prev, since, ..
+                } if *prev == error => *since,
+                _ => at,
+            };
+            let changed = !matches!(&s.health, Health::Error { error: prev, .. } if *prev == error);
+            s.health = Health::Error { error, since, at };
+            changed
+        }
+    }
+}

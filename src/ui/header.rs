@@ -1,0 +1,138 @@
+//! The tab bar, the source health line and the footer (input, toast or key hints).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::status::{health_age, health_badge};
+use crate::app::App;
+use crate::app::command::Command;
+use crate::app::view_state::{InputTarget, Tab, ToastLevel};
+use crate::theme::{Role, Theme};
+
+/// Draws `flightdeck  1 Overview  2 Pipelines …` with the current tab highlighted.
+pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    // The tabs take 70 cells; the brand and the read-only badge only where they fit.
+    let mut spans = Vec::new();
+    let mut room = usize::from(area.width).saturating_sub(70);
+    if app.read_only {
+        let badge = if room >= 24 { " READ-ONLY " } else { " RO " };
+        room = room.saturating_sub(badge.len() + 1);
+        spans.push(Span::styled(badge, theme.style(Role::Warning)));
+        spans.push(Span::raw(" "));
+    }
+    if room >= 12 {
+        spans.insert(0, Span::styled(" flightdeck ", theme.style(Role::Accent)));
+    }
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let role = if *tab == app.view.tab {
+            Role::TabActive
+        } else {
+            Role::TabInactive
+        };
+        spans.push(Span::styled(
+            format!(" {} {} ", i + 1, tab.title()),
+            theme.style(role),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Draws each configured source with a glyph, its health word and the age of its data.
+///
+/// When the full form does not fit, the health words are dropped (the glyphs stay).
+pub fn draw_sources(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let full = source_spans(app, theme, true);
+    let width: usize = full.iter().map(Span::width).sum();
+    let mut spans = if width <= usize::from(area.width) {
+        full
+    } else {
+        source_spans(app, theme, false)
+    };
+    if app.store.sources.is_empty() {
+        spans.push(Span::styled(
+            "no sources configured",
+            theme.style(Role::Muted),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn source_spans<'a>(app: &App, theme: &Theme, words: bool) -> Vec<Span<'a>> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, s) in app.store.sources.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.style(Role::Muted)));
+        }
+        let (role, glyph) = health_badge(&s.health);
+        spans.push(Span::styled(format!("{glyph} "), theme.style(role)));
+        spans.push(Span::styled(s.spec.label(), theme.style(Role::Text)));
+        let age = health_age(&s.health, app.now)
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
+        let word = if words {
+            format!(" {}", s.health.label())
+        } else {
+            String::new()
+        };
+        if !word.is_empty() || !age.is_empty() {
+            spans.push(Span::styled(format!("{word}{age}"), theme.style(role)));
+        }
+    }
+    spans
+}
+
+/// Draws the input line when editing, else the toast, else the main key hints.
+pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let line = if let Some(input) = &app.view.input {
+        let prompt = match input.target {
+            InputTarget::Filter(_) => "filter: ",
+            InputTarget::Search => "search: ",
+        };
+        Line::from(vec![
+            Span::styled(format!(" /{prompt}"), theme.style(Role::Accent)),
+            Span::styled(input.text.as_str(), theme.style(Role::Text)),
+            Span::styled("█", theme.style(Role::Accent)),
+            Span::styled("  enter keep · esc clear", theme.style(Role::Muted)),
+        ])
+    } else if let Some(toast) = &app.view.toast {
+        let (role, glyph) = match toast.level {
+            ToastLevel::Info => (Role::Toast, "✓"),
+            ToastLevel::Error => (Role::Error, "✗"),
+        };
+        Line::styled(format!(" {glyph} {}", toast.text), theme.style(role))
+    } else {
+        hints(app, theme)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let filter = &app.view.table().filter;
+    let mut spans = Vec::new();
+    if !filter.is_empty() {
+        spans.push(Span::styled(
+            format!(" filter '{filter}' "),
+            theme.style(Role::Warning),
+        ));
+    }
+    let commands = [
+        Command::Help,
+        Command::Palette,
+        Command::Filter,
+        Command::Refresh,
+        Command::Quit,
+    ];
+    for cmd in commands {
+        let Some(key) = app.keymap.keys(cmd).first() else {
+            continue;
+        };
+        spans.push(Span::styled(format!(" {key}"), theme.style(Role::Key)));
+        spans.push(Span::styled(
+            format!(" {} ", cmd.description()),
+            theme.style(Role::Muted),
+        ));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,50 @@
+//! The one place that maps a domain status to a colour role and a glyph, so a
+//! status is never shown by colour alone.
+
+use chrono::{DateTime, Utc};
+
+use crate::state::Health;
+use crate::state::health::format_age;
+use crate::theme::Role;
+
+/// The role and glyph of a source's health.
+pub fn health_badge(health: &Health) -> (Role, &'static str) {
+    match health {
+        Health::NeverPolled => (Role::Pending, "…"),
+        Health::Ok { .. } => (Role::Ok, "✓"),
+        Health::Error { .. } => (Role::Critical, "✗"),
+        Health::Crashed { .. } => (Role::Critical, "☠"),
+        Health::Unsupported { .. } => (Role::Muted, "–"),
+    }
+}
+
+/// The age to show beside a source: of its data when ok, of the error otherwise.
+pub fn health_age(health: &Health, now: DateTime<Utc>) -> Option<String> {
+    match health {
+        Health::Ok { at } | Health::Crashed { at, .. } => Some(format_age(now, *at)),
+        Health::Error { since, .. } => Some(format_age(now, *since)),
+        Health::NeverPolled | Health::Unsupported { .. } => None,
+    }
+}
+
+/// One sentence on what is wrong and how old the last good data is.
+pub fn health_detail(
+    health: &Health,
+    last_ok: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let last = || match last_ok {
+        Some(t) => format!("last good data {} ago", format_age(now, t)),
+        None => "no data yet".to_owned(),
+    };
+    match health {
+        Health::Error { error, since, .. } => Some(format!(
+            "{error} (failing for {}; {})",
+            format_age(now, *since),
+            last()
+        )),
+        Health::Crashed { message, .. } => Some(format!("poller crashed: {message} ({})", last())),
+        Health::Unsupported { reason } => Some(reason.clone()),
+        Health::NeverPolled | Health::Ok { .. } => None,
+    }
+}

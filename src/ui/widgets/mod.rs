@@ -1,0 +1,7 @@
+//! Reusable drawing components shared by the panes.
+
+pub mod confirm;
+pub mod help;
+pub mod palette;
+pub mod table;
+pub mod text_view;
