@@ -1,6 +1,7 @@
 //! flightdeck: a terminal dashboard for pipelines, containers, models, metrics and alerts.
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 
+pub mod actions;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -9,43 +9,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::sources::Payload;
 use crate::sources::{SourceKind, registry};
-use crate::state::{Health, Store};
-
-/// An item's or the whole report's severity; also the exit code's meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Fine.
-    Ok,
-    /// Needs a look.
-    Warning,
-    /// Needs action now.
-    Critical,
-    /// Could not be determined.
-    Unknown,
-}
-
-impl Severity {
-    /// The monitoring-plugin exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Severity::Ok => 0,
-            Severity::Warning => 1,
-            Severity::Critical => 2,
-            Severity::Unknown => 3,
-        }
-    }
-
-    fn word(self) -> &'static str {
-        match self {
-            Severity::Ok => "OK",
-            Severity::Warning => "WARNING",
-            Severity::Critical => "CRITICAL",
-            Severity::Unknown => "UNKNOWN",
-        }
-    }
-}
+pub use crate::state::Severity;
+use crate::state::container::Container;
+use crate::state::{Health, SourceState, Store};
 
 /// One source's line in the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,7 +98,7 @@ pub fn report(store: &Store, now: DateTime<Utc>) -> Report {
             error: None,
         });
     }
-    let mut items: Vec<Item> = Vec::new();
+    let mut items: Vec<Item> = store.sources.iter().flat_map(source_items).collect();
     items.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -154,11 +122,65 @@ pub fn report(store: &Store, now: DateTime<Utc>) -> Report {
     }
 }
 
+/// Extra words for the text form: a health other than none, an exit code.
+fn item_detail(item: &Item) -> String {
+    let mut out = String::new();
+    if let Some(h) = item
+        .fields
+        .get("health")
+        .and_then(|h| h.as_str())
+        .filter(|h| *h != "none")
+    {
+        let _ = write!(out, ", {h}");
+    }
+    let code = item
+        .fields
+        .get("exit_code")
+        .and_then(serde_json::Value::as_i64);
+    if let (true, Some(code)) = (item.state == "exited", code) {
+        let _ = write!(out, ", exit code {code}");
+    }
+    out
+}
+
+/// The items of one source's last good data.
+fn source_items(s: &SourceState) -> Vec<Item> {
+    match &s.data {
+        Some(Payload::Containers(list)) => list
+            .iter()
+            .map(|c| container_item(&s.spec.name, c))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+fn container_item(host: &str, c: &Container) -> Item {
+    let fields = serde_json::json!({
+        "host": host,
+        "image": c.image,
+        "health": c.health.as_str(),
+        "restart_count": c.restart_count,
+        "exit_code": c.exit_code,
+    });
+    Item {
+        kind: "container",
+        source: host.to_owned(),
+        id: c.id.clone(),
+        name: c.name.clone(),
+        state: c.state.as_str().to_owned(),
+        severity: c.severity(),
+        fields: match fields {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        },
+    }
+}
+
 /// The compact text form: a summary line, then problems, then sources.
 pub fn render_text(report: &Report) -> String {
     let count = |sev| report.items.iter().filter(|i| i.severity == sev).count();
     let mut out = format!(
-        "{} - {} critical, {} warning, {} ok",
+        "{} - {} critical, {} warning, {} ok\n",
         report.status.word(),
         count(Severity::Critical),
         count(Severity::Warning),
@@ -168,8 +190,12 @@ pub fn render_text(report: &Report) -> String {
         let sev = item.severity.word();
         let _ = writeln!(
             out,
-            "{sev:<8} {} {} ({}): {}",
-            item.kind, item.name, item.source, item.state
+            "{sev:<8} {} {} ({}): {}{}",
+            item.kind,
+            item.name,
+            item.source,
+            item.state,
+            item_detail(item)
         );
     }
     for s in report

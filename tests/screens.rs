@@ -155,6 +155,7 @@ fn confirm_modal() {
         target: "web-1",
         host: "docker local",
         destructive: false,
+        second: false,
     };
     let b = draw_widget(60, 12, |f| restart.draw(f, f.area(), &t));
     insta::assert_snapshot!("confirm_restart", text_of(&b));
@@ -163,6 +164,7 @@ fn confirm_modal() {
         target: "old-db",
         host: "docker prod",
         destructive: true,
+        second: true,
     };
     let b = draw_widget(60, 12, |f| remove.draw(f, f.area(), &t));
     insta::assert_snapshot!("confirm_remove_destructive", text_of(&b));

@@ -12,6 +12,8 @@ pub enum Context {
     List,
     /// The log/text viewer.
     Text,
+    /// The Containers pane (outside the log viewer).
+    Containers,
 }
 
 /// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
@@ -77,6 +79,31 @@ pub enum Command {
     Follow,
     /// Toggle line wrapping.
     Wrap,
+    /// Toggle the timestamps of log lines.
+    Timestamps,
+    /// Save the text to a file in the current directory.
+    Save,
+    // -- containers
+    /// Restart the selected container.
+    RestartContainer,
+    /// Stop the selected container.
+    StopContainer,
+    /// Start the selected container.
+    StartContainer,
+    /// Pause or unpause the selected container.
+    PauseContainer,
+    /// Send a chosen signal to the selected container.
+    KillContainer,
+    /// Remove the selected (stopped) container.
+    RemoveContainer,
+    /// Open the selected container's logs.
+    Logs,
+    /// Show only running containers (toggle).
+    RunningOnly,
+    /// Show only containers with problems (toggle).
+    ProblemsOnly,
+    /// Fold or unfold the group under the cursor.
+    Fold,
 }
 
 impl Command {
@@ -110,6 +137,18 @@ impl Command {
         Command::PrevMatch,
         Command::Follow,
         Command::Wrap,
+        Command::Timestamps,
+        Command::Save,
+        Command::RestartContainer,
+        Command::StopContainer,
+        Command::StartContainer,
+        Command::PauseContainer,
+        Command::KillContainer,
+        Command::RemoveContainer,
+        Command::Logs,
+        Command::RunningOnly,
+        Command::ProblemsOnly,
+        Command::Fold,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -143,7 +182,32 @@ impl Command {
             Command::PrevMatch => "prev_match",
             Command::Follow => "follow",
             Command::Wrap => "wrap",
+            Command::Timestamps => "timestamps",
+            Command::Save => "save",
+            Command::RestartContainer => "restart_container",
+            Command::StopContainer => "stop_container",
+            Command::StartContainer => "start_container",
+            Command::PauseContainer => "pause_container",
+            Command::KillContainer => "kill_container",
+            Command::RemoveContainer => "remove_container",
+            Command::Logs => "logs",
+            Command::RunningOnly => "running_only",
+            Command::ProblemsOnly => "problems_only",
+            Command::Fold => "fold",
         }
+    }
+
+    /// Whether the command changes the outside world (hidden when read-only).
+    pub fn is_action(self) -> bool {
+        matches!(
+            self,
+            Command::RestartContainer
+                | Command::StopContainer
+                | Command::StartContainer
+                | Command::PauseContainer
+                | Command::KillContainer
+                | Command::RemoveContainer
+        )
     }
 
     /// Looks a command up by its config name.
@@ -164,9 +228,22 @@ impl Command {
             | Command::Filter
             | Command::SortNext
             | Command::SortReverse => Context::List,
-            Command::NextMatch | Command::PrevMatch | Command::Follow | Command::Wrap => {
-                Context::Text
-            }
+            Command::NextMatch
+            | Command::PrevMatch
+            | Command::Follow
+            | Command::Wrap
+            | Command::Timestamps
+            | Command::Save => Context::Text,
+            Command::RestartContainer
+            | Command::StopContainer
+            | Command::StartContainer
+            | Command::PauseContainer
+            | Command::KillContainer
+            | Command::RemoveContainer
+            | Command::Logs
+            | Command::RunningOnly
+            | Command::ProblemsOnly
+            | Command::Fold => Context::Containers,
             _ => Context::Global,
         }
     }
@@ -196,12 +273,24 @@ impl Command {
             Command::Bottom => &["G", "end"],
             Command::Select => &["enter"],
             Command::Filter => &["/"],
-            Command::SortNext => &["s"],
-            Command::SortReverse => &["S"],
+            Command::SortNext => &[">"],
+            Command::SortReverse => &["<"],
             Command::NextMatch => &["n"],
             Command::PrevMatch => &["N"],
             Command::Follow => &["f"],
             Command::Wrap => &["w"],
+            Command::Timestamps => &["t"],
+            Command::Save => &["ctrl-s"],
+            Command::RestartContainer => &["r"],
+            Command::StopContainer => &["s"],
+            Command::StartContainer => &["S"],
+            Command::PauseContainer => &["p"],
+            Command::KillContainer => &["K"],
+            Command::RemoveContainer => &["D"],
+            Command::Logs => &["l"],
+            Command::RunningOnly => &["a"],
+            Command::ProblemsOnly => &["!"],
+            Command::Fold => &["z"],
         }
     }
 
@@ -236,6 +325,18 @@ impl Command {
             Command::PrevMatch => "previous match",
             Command::Follow => "toggle follow",
             Command::Wrap => "toggle wrap",
+            Command::Timestamps => "toggle timestamps",
+            Command::Save => "save to a file",
+            Command::RestartContainer => "restart container",
+            Command::StopContainer => "stop container",
+            Command::StartContainer => "start container",
+            Command::PauseContainer => "pause / unpause container",
+            Command::KillContainer => "send a signal",
+            Command::RemoveContainer => "remove stopped container",
+            Command::Logs => "container logs",
+            Command::RunningOnly => "toggle running only",
+            Command::ProblemsOnly => "toggle problems only",
+            Command::Fold => "fold / unfold group",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `Effect`: what `update` asks the event loop to do; the loop alone performs I/O.
 
+use crate::actions::Action;
 use crate::sources::SourceId;
 use crate::sources::driver::PollPolicy;
 
@@ -16,4 +17,24 @@ pub enum Effect {
     Suspend,
     /// Ring the terminal bell once.
     Bell,
+    /// Hand a confirmed action to the executor.
+    Execute(Action),
+    /// Start following a container's log (stopping any other).
+    FollowLogs {
+        /// The engine's source.
+        source: SourceId,
+        /// Container id.
+        container: String,
+        /// Id that tags this stream's updates.
+        stream_id: u64,
+    },
+    /// Stop following the log.
+    StopLogs,
+    /// Write text to a new file in the current directory.
+    Save {
+        /// A name for the file (`web-1`), sanitised by the loop.
+        name: String,
+        /// The text.
+        text: String,
+    },
 }

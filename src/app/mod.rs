@@ -2,7 +2,9 @@
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
 pub mod command;
+pub mod containers;
 pub mod effect;
+pub mod input;
 pub mod msg;
 pub mod run;
 pub mod update;
@@ -13,9 +15,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::keymap::Keymap;
-use crate::sources::SourceId;
+use crate::sources::docker::Focus;
+use crate::sources::{SourceId, SourceKind};
 use crate::state::{Health, Store};
 use crate::ui::layout;
+use crate::ui::panes::containers::{ContainerRow, rows as containers_rows};
+use crate::ui::widgets::table::scroll_offset;
 use command::{Command, Context};
 use view_state::{Tab, ViewState};
 
@@ -56,6 +61,8 @@ impl App {
     pub fn contexts(&self) -> Vec<Context> {
         if self.view.text.is_some() {
             vec![Context::Text, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Containers {
+            vec![Context::Containers, Context::List, Context::Global]
         } else {
             vec![Context::List, Context::Global]
         }
@@ -74,8 +81,49 @@ impl App {
                 .into_iter()
                 .filter_map(|i| self.store.sources.get(i).map(source_key))
                 .collect(),
+            Tab::Containers => {
+                let table = &self.view.tables[tab.index()];
+                containers_rows(&self.store, table, &self.view.containers)
+                    .iter()
+                    .map(ContainerRow::id)
+                    .collect()
+            }
             _ => Vec::new(),
         }
+    }
+
+    /// Which containers each Docker source has on screen (empty off the Containers tab).
+    pub fn docker_focus(&self) -> Vec<(SourceId, Focus)> {
+        let mut focus: Vec<(SourceId, Focus)> = self
+            .store
+            .ids_of(SourceKind::Docker)
+            .map(|id| (id, Focus::default()))
+            .collect();
+        if self.view.tab != Tab::Containers {
+            return focus;
+        }
+        let table = &self.view.tables[Tab::Containers.index()];
+        let rows = containers_rows(&self.store, table, &self.view.containers);
+        let ids: Vec<String> = rows.iter().map(ContainerRow::id).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let selected = table.position(&refs);
+        let page = self.page_rows();
+        let offset = selected.map_or(table.offset, |s| {
+            scroll_offset(table.offset, s, page, rows.len())
+        });
+        for (i, row) in rows.iter().enumerate().skip(offset).take(page) {
+            let Some((source, c)) = row.container() else {
+                continue;
+            };
+            let Some((_, f)) = focus.iter_mut().find(|(id, _)| *id == source) else {
+                continue;
+            };
+            f.visible.push(c.id.clone());
+            if Some(i) == selected {
+                f.selected = Some(c.id.clone());
+            }
+        }
+        focus
     }
 
     /// The Overview's source rows (indices into the store), filtered and sorted.
@@ -102,6 +150,7 @@ impl App {
     pub fn column_count(&self) -> usize {
         match self.view.tab {
             Tab::Overview => 4,
+            Tab::Containers => crate::ui::panes::containers::COLUMN_COUNT,
             _ => 0,
         }
     }
@@ -146,11 +195,12 @@ impl App {
     }
 }
 
-/// The commands the palette offers for `query`, best first.
-pub fn palette_entries(query: &str) -> impl Iterator<Item = Command> + '_ {
+/// The commands the palette offers for `query`; actions are left out when read-only.
+pub fn palette_entries(query: &str, read_only: bool) -> impl Iterator<Item = Command> + '_ {
     let q = query.to_lowercase();
     Command::ALL.iter().copied().filter(move |c| {
         *c != Command::Palette
+            && !(read_only && c.is_action())
             && (q.is_empty()
                 || c.name().contains(&q)
                 || c.description().to_lowercase().contains(&q))

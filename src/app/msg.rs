@@ -30,6 +30,8 @@ pub enum Msg {
     },
     /// A poller or the executor reported.
     Source(Update),
+    /// A `Save` effect finished: the file's path, or why it failed.
+    Saved(Result<String, String>),
     // -- process
     /// SIGTERM, SIGHUP or SIGINT arrived: leave cleanly.
     Terminate,

@@ -15,7 +15,11 @@ use super::App;
 use super::effect::Effect;
 use super::msg::Msg;
 use super::update::{policies, update};
+use crate::actions::Action;
+use crate::actions::audit::AuditLog;
+use crate::actions::executor::Executor;
 use crate::config::Config;
+use crate::logging;
 use crate::sources::Update;
 use crate::sources::registry::Pollers;
 use crate::state::Store;
@@ -25,6 +29,8 @@ use crate::ui;
 
 /// Capacity of the pollers → loop channel; a full channel slows pollers down.
 const UPDATE_CAPACITY: usize = 64;
+/// Capacity of the loop → executor channel; actions are rare and ordered.
+const ACTION_CAPACITY: usize = 16;
 /// Most messages applied before a frame is drawn, so a flood cannot starve drawing.
 const DRAIN_LIMIT: usize = 256;
 
@@ -32,16 +38,15 @@ const DRAIN_LIMIT: usize = 256;
 pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Update>(UPDATE_CAPACITY);
     let cancel = CancellationToken::new();
-    let mut store = Store::new(crate::sources::registry::specs(config));
-    let mut pollers = Pollers::start(config, &mut store, &tx, &cancel);
-    let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
+    let (mut app, mut ctx) = start(config, tx, &cancel);
     let mut tui = Tui::enter()?;
     app.size = tui.size()?;
     let mut events = EventStream::new();
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
     let mut int = signal(SignalKind::interrupt())?;
-    run_effects(&policies(&app), &pollers, &mut tui);
+    let initial = policies(&app);
+    run_effects(&mut app, initial, &mut ctx, &mut tui);
 
     loop {
         if app.dirty {
@@ -57,7 +62,7 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
                 None => Msg::Terminate,
             },
             Some(up) = rx.recv() => Msg::Source(up),
-            (source, message) = pollers.crashed() => {
+            (source, message) = ctx.pollers.crashed() => {
                 Msg::Source(Update::Crashed { source, at: Utc::now(), message })
             }
             _ = term.recv() => Msg::Terminate,
@@ -78,26 +83,98 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             app.size = tui.size()?;
             effects.extend(update(&mut app, Msg::Resumed));
         }
-        run_effects(&effects, &pollers, &mut tui);
+        run_effects(&mut app, effects, &mut ctx, &mut tui);
+        for (source, focus) in app.docker_focus() {
+            ctx.pollers.set_focus(source, focus);
+        }
     }
     cancel.cancel();
     drop(tui);
     Ok(())
 }
 
-fn run_effects(effects: &[Effect], pollers: &Pollers, tui: &mut Tui) {
+/// Builds the store, starts the pollers and the executor.
+fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) -> (App, Ctx) {
+    let mut store = Store::new(crate::sources::registry::specs(config));
+    let pollers = Pollers::start(config, &mut store, &tx, cancel);
+    let (actions, action_rx) = mpsc::channel::<Action>(ACTION_CAPACITY);
+    let audit_file = logging::state_dir(&|k| std::env::var(k).ok()).map(|d| d.join("audit.jsonl"));
+    let executor = Executor::new(
+        pollers.docker_clients(),
+        config.read_only,
+        AuditLog::new(audit_file),
+    );
+    tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
+    let app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
+    (
+        app,
+        Ctx {
+            pollers,
+            tx,
+            cancel: cancel.clone(),
+            actions,
+        },
+    )
+}
+
+/// What the effects act on.
+struct Ctx {
+    pollers: Pollers,
+    tx: mpsc::Sender<Update>,
+    cancel: CancellationToken,
+    actions: mpsc::Sender<Action>,
+}
+
+fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui) {
     for effect in effects {
         match effect {
-            Effect::Refresh(ids) => pollers.refresh(ids),
-            Effect::SetPolicy(id, policy) => pollers.set_policy(*id, *policy),
+            Effect::Refresh(ids) => ctx.pollers.refresh(&ids),
+            Effect::SetPolicy(id, policy) => ctx.pollers.set_policy(id, policy),
             Effect::Bell => {
                 if let Err(e) = tui.bell() {
                     tracing::warn!("bell failed: {e}");
                 }
             }
+            Effect::Execute(action) => {
+                tracing::info!(action = %action.label(), target = action.target(), "executing");
+                if let Err(e) = ctx.actions.try_send(action) {
+                    tracing::error!("executor busy or gone: {e}");
+                }
+            }
+            Effect::FollowLogs {
+                source,
+                container,
+                stream_id,
+            } => {
+                ctx.pollers
+                    .follow_logs(source, &container, stream_id, &ctx.tx, &ctx.cancel);
+            }
+            Effect::StopLogs => ctx.pollers.stop_logs(),
+            Effect::Save { name, text } => {
+                let result = save_text(&name, &text, Utc::now());
+                let more = update(app, Msg::Saved(result));
+                run_effects(app, more, ctx, tui);
+            }
             Effect::Quit | Effect::Suspend => {}
         }
     }
+}
+
+/// Writes `text` to `flightdeck-NAME-TIME.log` in the current directory.
+fn save_text(name: &str, text: &str, now: chrono::DateTime<Utc>) -> Result<String, String> {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let path = format!("flightdeck-{safe}-{}.log", now.format("%Y%m%dT%H%M%S"));
+    std::fs::write(&path, text).map_err(|e| format!("'{path}': {e}"))?;
+    Ok(path)
 }
 
 fn event_msg(ev: Event) -> Option<Msg> {

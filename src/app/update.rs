@@ -1,15 +1,18 @@
 //! `update`: the only writer of `App`. Pure: no I/O, no clock reads, no spawning;
 //! it returns `Effect`s for the loop to perform.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
+use super::App;
 use super::command::{Command, Context};
+use super::containers::{self, toast};
 use super::effect::Effect;
+use super::input;
 use super::msg::Msg;
-use super::view_state::{Input, InputTarget, Overlay, PaletteView, Tab};
-use super::{App, palette_entries};
-use crate::sources::SourceId;
+use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
+use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
+use crate::sources::{SourceId, Update};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -25,11 +28,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Paste(text) => {
-            if let Some(input) = app.view.input.as_mut() {
-                input.text.extend(text.chars().filter(|c| !c.is_control()));
-                apply_input(app);
-                app.dirty = true;
-            }
+            input::paste(app, &text);
             Vec::new()
         }
         Msg::Resumed => {
@@ -44,9 +43,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
-        Msg::Source(update) => {
-            if app.store.apply(update) {
-                app.dirty = true;
+        Msg::Source(update) => on_update(app, update),
+        Msg::Saved(result) => {
+            app.dirty = true;
+            match result {
+                Ok(path) => toast(app, format!("saved to '{path}'"), ToastLevel::Info),
+                Err(e) => toast(app, format!("could not save: {e}"), ToastLevel::Error),
             }
             Vec::new()
         }
@@ -54,12 +56,66 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
+fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
+    match update {
+        Update::ActionDone { action, at, result } => {
+            app.now = app.now.max(at);
+            app.dirty = true;
+            let what = format!(
+                "{} '{}' on {}",
+                action.label(),
+                action.target(),
+                action.host()
+            );
+            match result {
+                Ok(()) => toast(app, format!("{what}: done"), ToastLevel::Info),
+                Err(e) => toast(app, format!("{what}: {e}"), ToastLevel::Error),
+            }
+            vec![Effect::Refresh(vec![action.source()])]
+        }
+        Update::Log { stream_id, lines } => {
+            if let Some(text) = app
+                .view
+                .text
+                .as_mut()
+                .filter(|_| stream_id == app.view.log_stream)
+            {
+                for line in lines {
+                    text.push_log(&line);
+                }
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Update::LogEnded { stream_id, reason } => {
+            if let Some(text) = app
+                .view
+                .text
+                .as_mut()
+                .filter(|_| stream_id == app.view.log_stream)
+            {
+                text.push(format!("── log ended: {reason} ──"));
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        other => {
+            if app.store.apply(other) {
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+    }
+}
+
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.view.input.is_some() {
-        return on_input_key(app, key);
+        return input::on_input_key(app, key);
     }
     match app.view.overlays.last() {
-        Some(Overlay::Palette(_)) => return on_palette_key(app, key),
+        Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
+        Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
+        Some(Overlay::Signal(_)) => return on_signal_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
                 Some(Command::Quit) => vec![Effect::Quit],
@@ -78,6 +134,77 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// `y` confirms (twice for double-confirmed actions); any other key cancels.
+fn on_confirm_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Confirm(view)) = app.view.overlays.pop() else {
+        return Vec::new();
+    };
+    if key.code != KeyCode::Char('y') {
+        toast(
+            app,
+            format!("{} cancelled", view.action.label()),
+            ToastLevel::Info,
+        );
+        return Vec::new();
+    }
+    if view.action.needs_double_confirm() && !view.second {
+        app.view.overlays.push(Overlay::Confirm(ConfirmView {
+            second: true,
+            ..view
+        }));
+        return Vec::new();
+    }
+    let progress = format!("{} '{}'…", view.action.label(), view.action.target());
+    app.view.toast = Some(super::view_state::Toast {
+        text: progress,
+        level: ToastLevel::Progress,
+        until: app.now + chrono::Duration::minutes(5),
+    });
+    vec![Effect::Execute(view.action)]
+}
+
+fn on_signal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let cmd = app.keymap.lookup(&key, &[Context::List, Context::Global]);
+    let Some(Overlay::Signal(view)) = app.view.overlays.last_mut() else {
+        return Vec::new();
+    };
+    match (key.code, cmd) {
+        (KeyCode::Enter, _) => {
+            let SignalView {
+                source,
+                host,
+                id,
+                name,
+                selected,
+            } = view.clone();
+            let signal = KILL_SIGNALS
+                .get(selected)
+                .copied()
+                .unwrap_or("SIGTERM")
+                .to_owned();
+            let action = Action::Container {
+                source,
+                host,
+                id,
+                name,
+                op: ContainerOp::Kill(signal),
+            };
+            app.view.overlays.pop();
+            app.view.overlays.push(Overlay::Confirm(ConfirmView {
+                action,
+                second: false,
+            }));
+        }
+        (_, Some(Command::Down)) => view.selected = (view.selected + 1).min(KILL_SIGNALS.len() - 1),
+        (_, Some(Command::Up)) => view.selected = view.selected.saturating_sub(1),
+        (_, Some(Command::Quit)) => return vec![Effect::Quit],
+        _ => {
+            app.view.overlays.pop();
+        }
+    }
+    Vec::new()
+}
+
 /// Runs one command as if its key had been pressed.
 pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let page = app.page_rows();
@@ -89,7 +216,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             .view
             .overlays
             .push(Overlay::Palette(PaletteView::default())),
-        Command::Back => back(app),
+        Command::Back => return back(app),
         Command::NextTab => return switch_tab(app, app.view.tab.cycle(1)),
         Command::PrevTab => return switch_tab(app, app.view.tab.cycle(-1)),
         Command::TabOverview => return switch_tab(app, Tab::Overview),
@@ -105,7 +232,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::PageDown => move_rows(app, page.cast_signed()),
         Command::Top => move_rows(app, isize::MIN / 2),
         Command::Bottom => move_rows(app, isize::MAX / 2),
-        Command::Filter => open_input(app),
+        Command::Filter => input::open(app),
         Command::SortNext => {
             let columns = app.column_count();
             app.view.table_mut().sort_next(columns);
@@ -114,20 +241,52 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             let t = app.view.table_mut();
             t.descending = !t.descending;
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
+            containers::select(app);
+        }
+        Command::Save => return save(app),
         Command::Select
         | Command::NextMatch
         | Command::PrevMatch
         | Command::Follow
-        | Command::Wrap => text_command(app, cmd, page),
+        | Command::Wrap
+        | Command::Timestamps => text_command(app, cmd, page),
+        Command::RestartContainer
+        | Command::StopContainer
+        | Command::StartContainer
+        | Command::PauseContainer
+        | Command::KillContainer
+        | Command::RemoveContainer
+        | Command::Logs
+        | Command::RunningOnly
+        | Command::ProblemsOnly
+        | Command::Fold => return containers::run(app, cmd),
     }
     Vec::new()
 }
 
-fn back(app: &mut App) {
+fn back(app: &mut App) -> Vec<Effect> {
     if app.view.text.take().is_some() {
-        return;
+        return vec![Effect::StopLogs];
+    }
+    if app.view.tab == Tab::Containers && app.view.containers.detail.take().is_some() {
+        return Vec::new();
     }
     app.view.table_mut().filter.clear();
+    Vec::new()
+}
+
+fn save(app: &mut App) -> Vec<Effect> {
+    let Some(text) = app.view.text.as_ref() else {
+        return Vec::new();
+    };
+    let name = text.title.clone();
+    let mut body = String::new();
+    for line in text.lines() {
+        body.push_str(&line);
+        body.push('\n');
+    }
+    vec![Effect::Save { name, text: body }]
 }
 
 fn text_command(app: &mut App, cmd: Command, page: usize) {
@@ -139,6 +298,7 @@ fn text_command(app: &mut App, cmd: Command, page: usize) {
         Command::PrevMatch => text.next_match(false, page),
         Command::Follow => text.follow = !text.follow,
         Command::Wrap => text.wrap = !text.wrap,
+        Command::Timestamps => text.timestamps = !text.timestamps,
         _ => {}
     }
 }
@@ -149,6 +309,12 @@ fn move_rows(app: &mut App, delta: isize) {
         text.scroll(delta, page);
         return;
     }
+    if app.view.tab == Tab::Containers && app.view.containers.detail.is_some() {
+        let scroll = &mut app.view.containers.detail_scroll;
+        let next = i64::from(*scroll).saturating_add(delta.clamp(-10_000, 10_000) as i64);
+        *scroll = u16::try_from(next.clamp(0, i64::from(u16::MAX))).unwrap_or(0);
+        return;
+    }
     let ids = app.row_ids(app.view.tab);
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     app.view.table_mut().move_by(&ids, delta, page);
@@ -156,9 +322,13 @@ fn move_rows(app: &mut App, delta: isize) {
 
 /// Switches tabs and tells every poller whether it is now on screen.
 pub fn switch_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if app.view.text.take().is_some() {
+        effects.push(Effect::StopLogs);
+    }
     app.view.tab = tab;
-    app.view.text = None;
-    policies(app)
+    effects.extend(policies(app));
+    effects
 }
 
 /// The poll policy of every source for the current tab.
@@ -177,97 +347,4 @@ pub fn policies(app: &App) -> Vec<Effect> {
             Effect::SetPolicy(SourceId(i), policy)
         })
         .collect()
-}
-
-fn open_input(app: &mut App) {
-    let (target, text) = match &app.view.text {
-        Some(t) => (InputTarget::Search, t.search.clone().unwrap_or_default()),
-        None => (
-            InputTarget::Filter(app.view.tab),
-            app.view.table().filter.clone(),
-        ),
-    };
-    app.view.input = Some(Input { target, text });
-}
-
-fn on_input_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && app.keymap.lookup(&key, &[Context::Global]) == Some(Command::Quit) {
-        return vec![Effect::Quit];
-    }
-    let Some(input) = app.view.input.as_mut() else {
-        return Vec::new();
-    };
-    match key.code {
-        KeyCode::Esc => {
-            input.text.clear();
-            apply_input(app);
-            app.view.input = None;
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            app.view.input = None;
-            return Vec::new();
-        }
-        KeyCode::Backspace => {
-            input.text.pop();
-        }
-        KeyCode::Char('u') if ctrl => input.text.clear(),
-        KeyCode::Char(c) if !ctrl => input.text.push(c),
-        _ => return Vec::new(),
-    }
-    apply_input(app);
-    Vec::new()
-}
-
-/// Applies the input line's text live: filter rows or search the text viewer.
-fn apply_input(app: &mut App) {
-    let page = app.page_rows();
-    let Some(input) = app.view.input.as_ref() else {
-        return;
-    };
-    let text = input.text.clone();
-    match input.target {
-        InputTarget::Filter(tab) => app.view.tables[tab.index()].filter = text,
-        InputTarget::Search => {
-            if let Some(view) = app.view.text.as_mut() {
-                view.set_search(&text, page);
-            }
-        }
-    }
-}
-
-fn on_palette_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let Some(Overlay::Palette(p)) = app.view.overlays.last_mut() else {
-        return Vec::new();
-    };
-    match key.code {
-        KeyCode::Esc => {
-            app.view.overlays.pop();
-        }
-        KeyCode::Enter => {
-            let chosen = palette_entries(&p.query).nth(p.selected);
-            app.view.overlays.pop();
-            if let Some(cmd) = chosen {
-                return run_command(app, cmd);
-            }
-        }
-        KeyCode::Up => p.selected = p.selected.saturating_sub(1),
-        KeyCode::Down | KeyCode::Tab => {
-            let n = palette_entries(&p.query).count();
-            p.selected = (p.selected + 1).min(n.saturating_sub(1));
-        }
-        KeyCode::Backspace => {
-            p.query.pop();
-            p.selected = 0;
-        }
-        KeyCode::Char('c') if ctrl => return vec![Effect::Quit],
-        KeyCode::Char(c) if !ctrl => {
-            p.query.push(c);
-            p.selected = 0;
-        }
-        _ => {}
-    }
-    Vec::new()
 }

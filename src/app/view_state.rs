@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::sources::SourceKind;
+use crate::actions::Action;
+use crate::sources::{SourceId, SourceKind};
+use crate::ui::panes::containers::ContainersView;
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
 
@@ -85,6 +87,34 @@ pub enum Overlay {
     Help,
     /// The `:` command palette.
     Palette(PaletteView),
+    /// "Really do this?" for an action; `y` confirms, anything else cancels.
+    Confirm(ConfirmView),
+    /// Choose the signal to send to a container.
+    Signal(SignalView),
+}
+
+/// An action waiting for confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmView {
+    /// The action.
+    pub action: Action,
+    /// Whether this is the second confirmation of a double-confirmed action.
+    pub second: bool,
+}
+
+/// The signal chooser for one container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalView {
+    /// The engine's source.
+    pub source: SourceId,
+    /// The engine's label.
+    pub host: String,
+    /// Container id.
+    pub id: String,
+    /// Container name.
+    pub name: String,
+    /// Index into `actions::KILL_SIGNALS`.
+    pub selected: usize,
 }
 
 /// The palette's query and selection.
@@ -121,6 +151,8 @@ pub enum ToastLevel {
     Info,
     /// Something failed.
     Error,
+    /// Something is under way.
+    Progress,
 }
 
 /// A one-line result message that disappears after a few seconds.
@@ -149,6 +181,10 @@ pub struct ViewState {
     pub tables: [TableView; 6],
     /// The open text viewer (logs), if any.
     pub text: Option<TextView>,
+    /// The id of the newest log stream; lines of older streams are dropped.
+    pub log_stream: u64,
+    /// Containers pane state: toggles, folds, detail view.
+    pub containers: ContainersView,
 }
 
 impl ViewState {

@@ -1,6 +1,7 @@
 //! Backends that flightdeck polls. Each source owns its client and sends owned,
 //! complete snapshots (`Update`) to the event loop; it never touches the store.
 
+pub mod docker;
 pub mod driver;
 pub mod registry;
 
@@ -10,7 +11,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::actions::Action;
 use crate::error::SourceError;
+use crate::state::container::Container;
 
 /// The kind of backend a source talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -95,7 +98,10 @@ impl SourceSpec {
 
 /// The data of one successful poll: a complete snapshot of that source's slice.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Payload {}
+pub enum Payload {
+    /// Every container on one Docker engine.
+    Containers(Vec<Container>),
+}
 
 /// What a poller (or the action executor) sends to the event loop.
 #[derive(Debug, Clone)]
@@ -109,6 +115,29 @@ pub enum Update {
         /// The snapshot, or why there is none.
         result: Result<Payload, SourceError>,
     },
+    /// New lines of the followed log.
+    Log {
+        /// Which log stream (a newer stream makes older lines stale).
+        stream_id: u64,
+        /// The lines, oldest first.
+        lines: Vec<LogLine>,
+    },
+    /// The followed log ended.
+    LogEnded {
+        /// Which log stream.
+        stream_id: u64,
+        /// Why, in words.
+        reason: String,
+    },
+    /// The executor finished an action.
+    ActionDone {
+        /// What was done.
+        action: Action,
+        /// When it finished.
+        at: DateTime<Utc>,
+        /// Whether it worked.
+        result: Result<(), SourceError>,
+    },
     /// The poller task died; the pane says so instead of going quiet.
     Crashed {
         /// Which source's poller died.
@@ -118,6 +147,17 @@ pub enum Update {
         /// The panic message.
         message: String,
     },
+}
+
+/// One line of a container's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// Whether it came from stderr.
+    pub stderr: bool,
+    /// The engine's timestamp (RFC 3339), when it sent one.
+    pub timestamp: Option<String>,
+    /// The text, possibly with ANSI colour codes.
+    pub text: String,
 }
 
 /// A backend that can be polled for a complete snapshot.

@@ -2,15 +2,24 @@
 //! `JoinSet`, so a poller that panics is reported as crashed instead of vanishing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::mpsc;
+use bollard::Docker;
+use chrono::Utc;
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use super::driver::{DriverHandle, PollPolicy};
-use super::{SourceId, SourceKind, SourceSpec, Update};
-use crate::config::Config;
+use super::docker::{self, DockerSource, Focus};
+use super::driver::{self, DriverHandle, PollPolicy, Schedule};
+use super::{Source, SourceId, SourceKind, SourceSpec, Update};
+use crate::config::{Config, DockerConfig};
+use crate::error::SourceError;
 use crate::state::Store;
+
+/// Lines of history fetched when a log opens.
+pub const LOG_TAIL: usize = 500;
 
 /// The sources named by a config, in header order.
 pub fn specs(config: &Config) -> Vec<SourceSpec> {
@@ -56,19 +65,55 @@ pub fn specs(config: &Config) -> Vec<SourceSpec> {
 }
 
 /// Polls every supported source once, concurrently, within `timeout`.
-#[allow(
-    clippy::unused_async,
-    reason = "sources will be awaited here as they land"
-)]
-pub async fn poll_all_once(_config: &Config, store: &mut Store, _timeout: std::time::Duration) {
+pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration) {
+    let cancel = CancellationToken::new();
+    let mut polls = JoinSet::new();
+    for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
+        let cfg = cfg.clone();
+        let cancel = cancel.clone();
+        polls.spawn(async move {
+            let result = match docker::connect(&cfg) {
+                Ok(client) => {
+                    let (_focus, rx) = watch::channel(Focus::default());
+                    let refresh = Arc::new(Notify::new());
+                    let mut src = DockerSource::new(client, &cfg.host, rx, refresh, cancel);
+                    match tokio::time::timeout(timeout, src.poll()).await {
+                        Ok(r) => r,
+                        Err(_) => Err(SourceError::Timeout {
+                            target: cfg.host,
+                            secs: timeout.as_secs(),
+                        }),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            Update::Polled {
+                source: id,
+                at: Utc::now(),
+                result,
+            }
+        });
+    }
     mark_unsupported(store);
+    while let Some(done) = polls.join_next().await {
+        if let Ok(update) = done {
+            store.apply(update);
+        }
+    }
+    cancel.cancel();
 }
 
+fn docker_ids(store: &Store) -> Vec<SourceId> {
+    store.ids_of(SourceKind::Docker).collect()
+}
+
+/// Marks every source without a poller in this build.
 fn mark_unsupported(store: &mut Store) {
     let ids: Vec<(SourceId, SourceKind)> = store
         .sources
         .iter()
         .enumerate()
+        .filter(|(_, s)| s.spec.kind != SourceKind::Docker)
         .map(|(i, s)| (SourceId(i), s.spec.kind))
         .collect();
     for (id, kind) in ids {
@@ -80,21 +125,113 @@ fn mark_unsupported(store: &mut Store) {
 #[derive(Default)]
 pub struct Pollers {
     handles: HashMap<SourceId, DriverHandle>,
+    focus: HashMap<SourceId, watch::Sender<Focus>>,
+    docker: HashMap<SourceId, (Docker, String)>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
+    logs: Option<CancellationToken>,
 }
 
 impl Pollers {
     /// Starts a poller for every source this build supports; marks the rest in the store.
     pub fn start(
-        _config: &Config,
+        config: &Config,
         store: &mut Store,
-        _tx: &mpsc::Sender<Update>,
-        _cancel: &CancellationToken,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
     ) -> Pollers {
-        let pollers = Pollers::default();
+        let mut pollers = Pollers::default();
+        for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
+            match docker::connect(cfg) {
+                Ok(client) => pollers.start_docker(id, cfg, client, tx, cancel),
+                Err(error) => {
+                    store.apply(Update::Polled {
+                        source: id,
+                        at: Utc::now(),
+                        result: Err(error),
+                    });
+                }
+            }
+        }
         mark_unsupported(store);
         pollers
+    }
+
+    fn start_docker(
+        &mut self,
+        id: SourceId,
+        cfg: &DockerConfig,
+        client: Docker,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
+        let (focus_tx, focus_rx) = watch::channel(Focus::default());
+        let source = DockerSource::new(
+            client.clone(),
+            &cfg.host,
+            focus_rx,
+            Arc::clone(&handle.refresh),
+            cancel.clone(),
+        );
+        let schedule = Schedule::for_interval(cfg.interval);
+        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        self.owners.insert(task.id(), id);
+        self.handles.insert(id, handle);
+        self.focus.insert(id, focus_tx);
+        self.docker.insert(id, (client, cfg.host.clone()));
+    }
+
+    /// The Docker clients by source, with their addresses, for the executor.
+    pub fn docker_clients(&self) -> HashMap<SourceId, (Docker, String)> {
+        self.docker.clone()
+    }
+
+    /// Tells a Docker poller which containers are on screen (a no-op when unchanged).
+    pub fn set_focus(&self, id: SourceId, focus: Focus) {
+        if let Some(tx) = self.focus.get(&id) {
+            tx.send_if_modified(|f| {
+                if *f == focus {
+                    false
+                } else {
+                    *f = focus;
+                    true
+                }
+            });
+        }
+    }
+
+    /// Starts following a container's log, stopping any log followed before.
+    pub fn follow_logs(
+        &mut self,
+        source: SourceId,
+        container: &str,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some((client, _)) = self.docker.get(&source) else {
+            return;
+        };
+        let token = cancel.child_token();
+        let task = docker::logs::follow(
+            client.clone(),
+            container.to_owned(),
+            stream_id,
+            LOG_TAIL,
+            tx.clone(),
+            token.clone(),
+        );
+        tokio::spawn(task);
+        self.logs = Some(token);
+    }
+
+    /// Stops following the current log, if any.
+    pub fn stop_logs(&mut self) {
+        if let Some(token) = self.logs.take() {
+            token.cancel();
+        }
     }
 
     /// Wakes the pollers of these sources for an immediate poll.

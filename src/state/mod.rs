@@ -1,13 +1,17 @@
 //! The store: plain data about every configured source, written only by the event
 //! loop through `Store::apply`. No tokio, no ratatui; selections live in the UI views.
 
+pub mod container;
 pub mod health;
+mod severity;
 
 use chrono::{DateTime, Utc};
 
 use crate::error::SourceError;
 use crate::sources::{Payload, SourceId, SourceKind, SourceSpec, Update};
+pub use container::StatsHistory;
 pub use health::Health;
+pub use severity::Severity;
 
 /// One configured source: what it is, how it is doing, and its last good data.
 #[derive(Debug, Clone)]
@@ -27,6 +31,8 @@ pub struct SourceState {
 pub struct Store {
     /// The sources in configuration order.
     pub sources: Vec<SourceState>,
+    /// CPU and memory history of containers, for sparklines.
+    pub container_history: StatsHistory,
 }
 
 impl Store {
@@ -41,7 +47,10 @@ impl Store {
                 data: None,
             })
             .collect();
-        Store { sources }
+        Store {
+            sources,
+            container_history: StatsHistory::default(),
+        }
     }
 
     /// Marks a source as configured but not available in this build (no poller runs).
@@ -76,11 +85,15 @@ impl Store {
     pub fn apply(&mut self, update: Update) -> bool {
         match update {
             Update::Polled { source, at, result } => {
+                if let Ok(Payload::Containers(containers)) = &result {
+                    self.container_history.record(source, containers);
+                }
                 let Some(s) = self.sources.get_mut(source.0) else {
                     return false;
                 };
                 apply_poll(s, at, result)
             }
+            Update::Log { .. } | Update::LogEnded { .. } | Update::ActionDone { .. } => false,
             Update::Crashed {
                 source,
                 at,

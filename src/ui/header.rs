@@ -7,6 +7,8 @@ use ratatui::widgets::Paragraph;
 
 use super::status::{health_age, health_badge};
 use crate::app::App;
+use crossterm::event::KeyEvent;
+
 use crate::app::command::Command;
 use crate::app::view_state::{InputTarget, Tab, ToastLevel};
 use crate::theme::{Role, Theme};
@@ -100,39 +102,75 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let (role, glyph) = match toast.level {
             ToastLevel::Info => (Role::Toast, "✓"),
             ToastLevel::Error => (Role::Error, "✗"),
+            ToastLevel::Progress => (Role::Pending, "…"),
         };
         Line::styled(format!(" {glyph} {}", toast.text), theme.style(role))
     } else {
-        hints(app, theme)
+        hints(app, theme, area.width)
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
-    let filter = &app.view.table().filter;
+/// The commands worth a hint in the current view, most useful first.
+fn hint_commands(app: &App) -> Vec<Command> {
+    let mut cmds = if app.view.text.is_some() {
+        vec![
+            Command::Back,
+            Command::Filter,
+            Command::NextMatch,
+            Command::Follow,
+            Command::Wrap,
+        ]
+    } else if app.view.tab == Tab::Containers && app.view.containers.detail.is_some() {
+        vec![
+            Command::Back,
+            Command::Logs,
+            Command::RestartContainer,
+            Command::StopContainer,
+        ]
+    } else if app.view.tab == Tab::Containers {
+        vec![
+            Command::Select,
+            Command::Logs,
+            Command::RestartContainer,
+            Command::Filter,
+        ]
+    } else {
+        vec![Command::Filter, Command::Refresh, Command::Palette]
+    };
+    if app.view.text.is_some() {
+        cmds.extend([Command::Timestamps, Command::Save]);
+    }
+    cmds.extend([Command::Help, Command::Quit]);
+    cmds.retain(|c| !(app.read_only && c.is_action()));
+    cmds
+}
+
+/// Key hints that fit the footer, each with a key that really runs it here.
+fn hints<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = Vec::new();
-    if !filter.is_empty() {
+    let filter = &app.view.table().filter;
+    if !filter.is_empty() && app.view.text.is_none() {
         spans.push(Span::styled(
             format!(" filter '{filter}' "),
             theme.style(Role::Warning),
         ));
     }
-    let commands = [
-        Command::Help,
-        Command::Palette,
-        Command::Filter,
-        Command::Refresh,
-        Command::Quit,
-    ];
-    for cmd in commands {
-        let Some(key) = app.keymap.keys(cmd).first() else {
-            continue;
-        };
-        spans.push(Span::styled(format!(" {key}"), theme.style(Role::Key)));
-        spans.push(Span::styled(
-            format!(" {} ", cmd.description()),
-            theme.style(Role::Muted),
-        ));
+    let contexts = app.contexts();
+    let mut used: usize = spans.iter().map(Span::width).sum();
+    for cmd in hint_commands(app) {
+        let key = app.keymap.keys(cmd).iter().find(|k| {
+            let ev = KeyEvent::new(k.code, k.mods);
+            app.keymap.lookup(&ev, &contexts) == Some(cmd)
+        });
+        let Some(key) = key else { continue };
+        let (k, d) = (format!(" {key}"), format!(" {} ", cmd.description()));
+        used += k.chars().count() + d.chars().count();
+        if used > usize::from(width) {
+            break;
+        }
+        spans.push(Span::styled(k, theme.style(Role::Key)));
+        spans.push(Span::styled(d, theme.style(Role::Muted)));
     }
     Line::from(spans)
 }

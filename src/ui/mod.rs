@@ -48,6 +48,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         match overlay {
             Overlay::Help => widgets::help::draw(frame, bands.body, app, theme),
             Overlay::Palette(p) => widgets::palette::draw(frame, bands.body, app, p, theme),
+            Overlay::Confirm(c) => {
+                let (action, target, host) = (c.action.label(), c.action.target(), c.action.host());
+                let dialog = widgets::confirm::ConfirmDialog {
+                    action: &action,
+                    target,
+                    host,
+                    destructive: c.action.is_destructive(),
+                    second: c.second,
+                };
+                dialog.draw(frame, bands.body, theme);
+            }
+            Overlay::Signal(s) => widgets::confirm::draw_signals(frame, bands.body, s, theme),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! One pane per tab. A pane is a borrowed view over the store; this module picks
 //! the pane for the current tab and draws the shared "no data" states.
 
+pub mod containers;
 pub mod overview;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::notice;
@@ -12,13 +13,53 @@ use super::status::{health_badge, health_detail};
 use crate::app::App;
 use crate::app::view_state::Tab;
 use crate::theme::{Role, Theme};
+use crate::ui::widgets::text_view::TextView;
 
 /// Draws the current tab's pane into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(text) = &app.view.text {
+        draw_text(frame, area, text, theme);
+        return;
+    }
     match app.view.tab {
         Tab::Overview => overview::OverviewPane { app }.draw(frame, area, theme),
+        Tab::Containers => {
+            containers::ContainersPane { app }.draw(frame, area, &app.view.containers, theme);
+        }
         tab => draw_source_state(frame, area, app, tab, theme),
     }
+}
+
+/// Draws the text viewer with a title line saying its modes.
+fn draw_text(frame: &mut Frame, area: Rect, text: &TextView, theme: &Theme) {
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let on = |b: bool, word: &'static str| if b { word } else { "" };
+    let modes: Vec<&str> = [
+        on(text.follow, "follow"),
+        on(text.wrap, "wrap"),
+        on(text.timestamps, "timestamps"),
+    ]
+    .into_iter()
+    .filter(|w| !w.is_empty())
+    .collect();
+    let search = text
+        .search
+        .as_deref()
+        .map(|s| format!(" · search '{s}'"))
+        .unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", text.title), theme.style(Role::Title)),
+        Span::styled(
+            format!(
+                "{} lines · {}{search} · esc back",
+                text.len(),
+                modes.join(" ")
+            ),
+            theme.style(Role::Muted),
+        ),
+    ]);
+    frame.render_widget(ratatui::widgets::Paragraph::new(title), head);
+    text.draw(frame, body, theme);
 }
 
 /// Draws what a tab's sources are doing when there is no data to show:

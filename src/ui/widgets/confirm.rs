@@ -6,6 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use crate::actions::KILL_SIGNALS;
+use crate::app::view_state::SignalView;
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
 
@@ -20,6 +22,8 @@ pub struct ConfirmDialog<'a> {
     pub host: &'a str,
     /// Whether it cannot be undone; drawn in the critical role.
     pub destructive: bool,
+    /// Whether this is the second confirmation of a double-confirmed action.
+    pub second: bool,
 }
 
 impl ConfirmDialog<'_> {
@@ -62,4 +66,36 @@ impl ConfirmDialog<'_> {
             rect,
         );
     }
+}
+
+/// Draws the signal chooser for a container: `j`/`k` choose, Enter picks, Esc cancels.
+pub fn draw_signals(frame: &mut Frame, area: Rect, view: &SignalView, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Send a signal to ", theme.style(Role::Text)),
+            Span::styled(format!("'{}'", view.name), theme.style(Role::Accent)),
+        ]),
+        Line::styled(format!("on {}", view.host), theme.style(Role::Text)),
+        Line::raw(""),
+    ];
+    for (i, sig) in KILL_SIGNALS.iter().enumerate() {
+        let (mark, role) = if i == view.selected {
+            ("▸ ", Role::Selection)
+        } else {
+            ("  ", Role::Text)
+        };
+        lines.push(Line::styled(format!("{mark}{sig}"), theme.style(role)));
+    }
+    lines.push(Line::styled(
+        "enter choose · esc cancel",
+        theme.style(Role::Muted),
+    ));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, 44, height);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Warning))
+        .title(Span::styled(" kill ", theme.style(Role::Warning)));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -1,6 +1,6 @@
 //! The `?` overlay: the keys of the current pane, generated from the live keymap
-//! so remapped and unbound keys show as they really are. Global keys on the left,
-//! the pane's own (lists, text viewer) on the right, so it fits 80x24.
+//! so remapped and unbound keys show as they really are. Sections flow into as
+//! many columns as the screen needs; under `--read-only` actions are not listed.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,18 +12,23 @@ use crate::app::command::{Command, Context};
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
 
+/// Width of one column of the help box.
+const COLUMN: u16 = 38;
+
 /// Draws the help box over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let contexts = app.contexts();
-    let left = section(app, Context::Global, theme);
-    let right: Vec<Line> = contexts
-        .iter()
-        .filter(|c| **c != Context::Global)
-        .flat_map(|c| section(app, *c, theme))
-        .collect();
-    let rows = left.len().max(right.len());
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
-    let rect = centered(area, 76, height);
+    let mut contexts = app.contexts();
+    contexts.reverse();
+    let sections: Vec<Vec<Line>> = contexts.iter().map(|c| section(app, *c, theme)).collect();
+    let total: usize = sections.iter().map(Vec::len).sum();
+    let room = usize::from(area.height.saturating_sub(2)).max(1);
+    let max_cols = usize::from((area.width.saturating_sub(2) / COLUMN).max(1));
+    let cols = total.div_ceil(room).clamp(1, max_cols);
+    let columns = flow(sections, total.div_ceil(cols).max(1), room);
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let height = u16::try_from(tallest + 2).unwrap_or(u16::MAX);
+    let width = u16::try_from(columns.len()).unwrap_or(1) * COLUMN + 2;
+    let rect = centered(area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Border))
@@ -34,9 +39,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Clear, rect);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [l, r] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(inner);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(right), r);
+    let areas = Layout::horizontal(vec![Constraint::Length(COLUMN); columns.len()]).split(inner);
+    for (lines, col) in columns.into_iter().zip(areas.iter()) {
+        frame.render_widget(Paragraph::new(lines), *col);
+    }
+}
+
+/// Flows sections into columns of about `target` lines (at most `room`); a section
+/// starts a new column rather than leaving its title alone at the bottom of one.
+fn flow(sections: Vec<Vec<Line<'_>>>, target: usize, room: usize) -> Vec<Vec<Line<'_>>> {
+    let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
+    for section in sections {
+        for (i, line) in section.into_iter().enumerate() {
+            let col = columns.last().map_or(0, Vec::len);
+            let full = col >= target.max(room.min(target + 1)) || (i == 0 && col + 2 > target);
+            if full && col > 0 {
+                columns.push(Vec::new());
+            }
+            if let Some(last) = columns.last_mut() {
+                last.push(line);
+            }
+        }
+    }
+    columns
 }
 
 fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
@@ -44,9 +69,28 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Context::Global => "Global",
         Context::List => "Lists",
         Context::Text => "Text viewer",
+        Context::Containers => "Containers",
     };
     let mut lines = vec![Line::styled(title, theme.style(Role::Title))];
-    for cmd in Command::ALL.iter().filter(|c| c.context() == ctx) {
+    let tabs = [
+        Command::TabOverview,
+        Command::TabPipelines,
+        Command::TabContainers,
+        Command::TabModels,
+        Command::TabMetrics,
+        Command::TabAlerts,
+    ];
+    if ctx == Context::Global {
+        let keys: Vec<String> = tabs
+            .iter()
+            .filter_map(|c| app.keymap.keys(*c).first().map(ToString::to_string))
+            .collect();
+        lines.push(entry(&keys.join(" "), "switch to tab", theme));
+    }
+    let shown = Command::ALL
+        .iter()
+        .filter(|c| c.context() == ctx && !tabs.contains(c) && !(app.read_only && c.is_action()));
+    for cmd in shown {
         let keys: Vec<String> = app
             .keymap
             .keys(*cmd)
@@ -58,10 +102,14 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         } else {
             keys.join(" ")
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {keys:<17}"), theme.style(Role::Key)),
-            Span::styled(cmd.description(), theme.style(Role::Text)),
-        ]));
+        lines.push(entry(&keys, cmd.description(), theme));
     }
     lines
+}
+
+fn entry<'a>(keys: &str, what: &'a str, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!(" {keys:<16} "), theme.style(Role::Key)),
+        Span::styled(what, theme.style(Role::Text)),
+    ])
 }

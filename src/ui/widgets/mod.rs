@@ -1,5 +1,6 @@
 //! Reusable drawing components shared by the panes.
 
+pub mod ansi;
 pub mod confirm;
 pub mod help;
 pub mod palette;

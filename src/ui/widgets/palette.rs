@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, palette: &PaletteView, the
         Span::styled(palette.query.as_str(), theme.style(Role::Text)),
         Span::styled("█", theme.style(Role::Accent)),
     ])];
-    for (i, cmd) in palette_entries(&palette.query)
+    for (i, cmd) in palette_entries(&palette.query, app.read_only)
         .enumerate()
         .skip(skip)
         .take(room)

@@ -1,23 +1,48 @@
-//! A bounded log/text viewer with follow mode, wrapping and `/` search (`n`/`N`).
-//! Memory stays bounded: past `capacity` lines the oldest are dropped.
+//! A bounded log/text viewer with follow mode, wrapping, timestamps, ANSI colours
+//! and `/` search (`n`/`N`). Memory stays bounded: past `capacity` lines the
+//! oldest are dropped. Search runs over the text without escape codes.
 
 use std::collections::VecDeque;
+use std::ops::Range;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::ansi;
 use super::table::contains_ignore_case;
+use crate::sources::LogLine;
 use crate::theme::{Role, Theme};
+
+/// One line as held by the viewer: plain text plus the styles of its ANSI codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextLine {
+    /// The text without escape codes.
+    pub text: String,
+    /// Styled byte ranges of `text`, from its SGR codes.
+    pub styles: Vec<(Range<usize>, Style)>,
+    /// Whether it came from stderr.
+    pub stderr: bool,
+    /// The engine's timestamp, if any.
+    pub timestamp: Option<String>,
+}
 
 /// The state of one open text viewer.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent user toggles, not a state machine"
+)]
 pub struct TextView {
     /// What is shown (e.g. `logs web-1`).
     pub title: String,
-    lines: VecDeque<String>,
+    lines: VecDeque<TextLine>,
     capacity: usize,
+    /// Whether timestamps are shown.
+    pub timestamps: bool,
+    has_stderr: bool,
     /// Index of the first visible line.
     pub top: usize,
     /// Whether new lines scroll the view to the end.
@@ -40,13 +65,37 @@ impl TextView {
             top: 0,
             follow: true,
             wrap: false,
+            timestamps: false,
+            has_stderr: false,
             search: None,
             current: None,
         }
     }
 
-    /// Appends a line, dropping the oldest past capacity.
+    /// Appends a plain line, dropping the oldest past capacity.
     pub fn push(&mut self, line: String) {
+        self.push_line(TextLine {
+            text: line,
+            styles: Vec::new(),
+            stderr: false,
+            timestamp: None,
+        });
+    }
+
+    /// Appends a log line, rendering its ANSI colour codes.
+    pub fn push_log(&mut self, line: &LogLine) {
+        let (text, styles) = ansi::parse(&line.text);
+        let timestamp = line.timestamp.clone();
+        self.push_line(TextLine {
+            text,
+            styles,
+            stderr: line.stderr,
+            timestamp,
+        });
+    }
+
+    fn push_line(&mut self, line: TextLine) {
+        self.has_stderr |= line.stderr;
         if self.lines.len() == self.capacity {
             self.lines.pop_front();
             self.top = self.top.saturating_sub(1);
@@ -65,9 +114,14 @@ impl TextView {
         self.lines.is_empty()
     }
 
-    /// The lines held, oldest first.
-    pub fn lines(&self) -> impl Iterator<Item = &str> {
-        self.lines.iter().map(String::as_str)
+    /// The lines held, oldest first, as plain text (with timestamps when shown).
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.lines
+            .iter()
+            .map(|l| match (&l.timestamp, self.timestamps) {
+                (Some(ts), true) => format!("{ts} {}", l.text),
+                _ => l.text.clone(),
+            })
     }
 
     /// Scrolls by `delta` lines in a window of `height`; scrolling up stops following.
@@ -121,7 +175,7 @@ impl TextView {
                     (from + n - k % n) % n
                 }
             })
-            .find(|&i| contains_ignore_case(&self.lines[i], &needle));
+            .find(|&i| contains_ignore_case(&self.lines[i].text, &needle));
         if let Some(i) = hit {
             self.current = Some(i);
             self.follow = false;
@@ -131,7 +185,7 @@ impl TextView {
         }
     }
 
-    /// Draws the visible lines, highlighting search matches.
+    /// Draws the visible lines: stderr marked with `┃`, search matches highlighted.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let height = usize::from(area.height);
         let top = self.effective_top(height);
@@ -144,34 +198,51 @@ impl TextView {
         frame.render_widget(p, area);
     }
 
-    fn styled<'a>(&self, index: usize, line: &'a str, theme: &Theme) -> Line<'a> {
-        let Some(needle) = self
+    fn styled<'a>(&self, index: usize, line: &'a TextLine, theme: &Theme) -> Line<'a> {
+        let mut body = match self
             .search
             .as_deref()
-            .filter(|n| contains_ignore_case(line, n))
-        else {
-            return Line::raw(line);
+            .filter(|n| contains_ignore_case(&line.text, n))
+        {
+            Some(needle) => {
+                let role = if self.current == Some(index) {
+                    Role::Selection
+                } else {
+                    Role::Match
+                };
+                highlight(&line.text, needle, theme.style(role))
+            }
+            None => ansi::line(&line.text, &line.styles, Style::default()),
         };
-        let style = if self.current == Some(index) {
-            theme.style(Role::Selection)
-        } else {
-            theme.style(Role::Match)
-        };
-        let lower = line.to_lowercase();
-        let needle = needle.to_lowercase();
-        if lower.len() != line.len() {
-            return Line::styled(line, style);
+        let mut spans = Vec::with_capacity(body.spans.len() + 2);
+        if self.has_stderr {
+            let gutter = if line.stderr { "┃ " } else { "  " };
+            spans.push(Span::styled(gutter, theme.style(Role::Error)));
         }
-        let mut spans = Vec::new();
-        let mut last = 0;
-        for (start, m) in lower.match_indices(&needle) {
-            spans.push(Span::raw(&line[last..start]));
-            spans.push(Span::styled(&line[start..start + m.len()], style));
-            last = start + m.len();
+        if let (true, Some(ts)) = (self.timestamps, line.timestamp.as_deref()) {
+            spans.push(Span::styled(format!("{ts} "), theme.style(Role::Muted)));
         }
-        spans.push(Span::raw(&line[last..]));
+        spans.append(&mut body.spans);
         Line::from(spans)
     }
+}
+
+/// The line with every case-insensitive match of `needle` in `style`.
+fn highlight<'a>(text: &'a str, needle: &str, style: Style) -> Line<'a> {
+    let lower = text.to_lowercase();
+    let needle = needle.to_lowercase();
+    if lower.len() != text.len() || needle.is_empty() {
+        return Line::styled(text, style);
+    }
+    let mut spans = Vec::new();
+    let mut last = 0;
+    for (start, m) in lower.match_indices(&needle) {
+        spans.push(Span::raw(&text[last..start]));
+        spans.push(Span::styled(&text[start..start + m.len()], style));
+        last = start + m.len();
+    }
+    spans.push(Span::raw(&text[last..]));
+    Line::from(spans)
 }
 
 #[cfg(test)]
@@ -193,7 +264,7 @@ mod tests {
     fn memory_is_bounded() {
         let v = view(1000, 100);
         assert_eq!(v.len(), 100);
-        assert_eq!(v.lines().next(), Some("line 900"));
+        assert_eq!(v.lines().next().as_deref(), Some("line 900"));
     }
 
     #[test]

@@ -1,0 +1,122 @@
+//! The executor: runs confirmed actions off the UI task, one at a time in order,
+//! refuses them all under `--read-only`, audits each, and reports back.
+
+use std::collections::HashMap;
+
+use bollard::Docker;
+use bollard::query_parameters::{KillContainerOptions, RemoveContainerOptions};
+use chrono::Utc;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::audit::{AuditLog, Entry};
+use super::{Action, ContainerOp};
+use crate::error::SourceError;
+use crate::sources::docker::errors;
+use crate::sources::{SourceId, Update};
+
+/// Runs actions against the clients it owns.
+pub struct Executor {
+    docker: HashMap<SourceId, (Docker, String)>,
+    read_only: bool,
+    audit: AuditLog,
+}
+
+impl Executor {
+    /// An executor with these Docker clients (by source, with their address).
+    pub fn new(
+        docker: HashMap<SourceId, (Docker, String)>,
+        read_only: bool,
+        audit: AuditLog,
+    ) -> Self {
+        Executor {
+            docker,
+            read_only,
+            audit,
+        }
+    }
+
+    /// Executes one action and writes its audit line.
+    pub async fn execute(&self, action: &Action) -> Result<(), SourceError> {
+        let result = if self.read_only {
+            Err(SourceError::ReadOnly)
+        } else {
+            self.dispatch(action).await
+        };
+        let (outcome, error) = match &result {
+            Ok(()) => ("ok", None),
+            Err(SourceError::ReadOnly) => ("refused", Some(SourceError::ReadOnly.to_string())),
+            Err(e) => ("error", Some(e.to_string())),
+        };
+        self.audit
+            .write(&Entry::new(action, Utc::now(), outcome, error));
+        result
+    }
+
+    async fn dispatch(&self, action: &Action) -> Result<(), SourceError> {
+        match action {
+            Action::Container { source, id, op, .. } => {
+                let Some((client, target)) = self.docker.get(source) else {
+                    return Err(SourceError::Other(
+                        "no Docker client for this source".into(),
+                    ));
+                };
+                container(client, id, op)
+                    .await
+                    .map_err(|e| errors::map(target, &e))
+            }
+        }
+    }
+
+    /// Receives actions until cancelled, sending one `Update::ActionDone` each.
+    pub async fn run(
+        self,
+        mut rx: mpsc::Receiver<Action>,
+        tx: mpsc::Sender<Update>,
+        cancel: CancellationToken,
+    ) {
+        loop {
+            let action = tokio::select! {
+                () = cancel.cancelled() => return,
+                a = rx.recv() => match a { Some(a) => a, None => return },
+            };
+            let result = self.execute(&action).await;
+            let done = Update::ActionDone {
+                action,
+                at: Utc::now(),
+                result,
+            };
+            if tx.send(done).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+async fn container(
+    client: &Docker,
+    id: &str,
+    op: &ContainerOp,
+) -> Result<(), bollard::errors::Error> {
+    match op {
+        ContainerOp::Restart => client.restart_container(id, None).await,
+        ContainerOp::Stop => client.stop_container(id, None).await,
+        ContainerOp::Start => client.start_container(id, None).await,
+        ContainerOp::Pause => client.pause_container(id).await,
+        ContainerOp::Unpause => client.unpause_container(id).await,
+        ContainerOp::Kill(signal) => {
+            let options = KillContainerOptions {
+                signal: signal.clone(),
+            };
+            client.kill_container(id, Some(options)).await
+        }
+        ContainerOp::Remove => {
+            let options = RemoveContainerOptions {
+                force: false,
+                v: false,
+                link: false,
+            };
+            client.remove_container(id, Some(options)).await
+        }
+    }
+}

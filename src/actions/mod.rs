@@ -1,0 +1,131 @@
+//! Every change to the outside world is an `Action`: data built by `update`,
+//! confirmed in the UI, executed off the UI task by the executor (which alone
+//! enforces read-only and writes the audit log).
+
+pub mod audit;
+pub mod executor;
+
+use crate::sources::SourceId;
+
+/// What can be done to a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerOp {
+    /// Restart (stop, then start).
+    Restart,
+    /// Stop gracefully.
+    Stop,
+    /// Start a stopped container.
+    Start,
+    /// Freeze its processes.
+    Pause,
+    /// Thaw its processes.
+    Unpause,
+    /// Send a signal (`SIGTERM`, `SIGKILL`, …).
+    Kill(String),
+    /// Remove a stopped container.
+    Remove,
+}
+
+impl ContainerOp {
+    /// The verb phrase shown in confirmations and toasts.
+    pub fn label(&self) -> String {
+        match self {
+            ContainerOp::Restart => "Restart container".into(),
+            ContainerOp::Stop => "Stop container".into(),
+            ContainerOp::Start => "Start container".into(),
+            ContainerOp::Pause => "Pause container".into(),
+            ContainerOp::Unpause => "Unpause container".into(),
+            ContainerOp::Kill(sig) => format!("Send {sig} to container"),
+            ContainerOp::Remove => "Remove container".into(),
+        }
+    }
+
+    /// The name written to the audit log.
+    pub fn name(&self) -> String {
+        match self {
+            ContainerOp::Restart => "restart".into(),
+            ContainerOp::Stop => "stop".into(),
+            ContainerOp::Start => "start".into(),
+            ContainerOp::Pause => "pause".into(),
+            ContainerOp::Unpause => "unpause".into(),
+            ContainerOp::Kill(sig) => format!("kill:{sig}"),
+            ContainerOp::Remove => "remove".into(),
+        }
+    }
+}
+
+/// The signals offered by the kill chooser.
+pub const KILL_SIGNALS: [&str; 6] = [
+    "SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
+];
+
+/// A mutation of the outside world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    // -- docker
+    /// Act on one container.
+    Container {
+        /// The engine's source.
+        source: SourceId,
+        /// The engine's label (`docker local`), for confirmations and the audit log.
+        host: String,
+        /// Full container id.
+        id: String,
+        /// Container name.
+        name: String,
+        /// What to do.
+        op: ContainerOp,
+    },
+}
+
+impl Action {
+    /// The verb phrase (`Restart container`).
+    pub fn label(&self) -> String {
+        match self {
+            Action::Container { op, .. } => op.label(),
+        }
+    }
+
+    /// What it acts on (`web-1`).
+    pub fn target(&self) -> &str {
+        match self {
+            Action::Container { name, .. } => name,
+        }
+    }
+
+    /// Where (`docker local`).
+    pub fn host(&self) -> &str {
+        match self {
+            Action::Container { host, .. } => host,
+        }
+    }
+
+    /// The source to refresh once it is done.
+    pub fn source(&self) -> SourceId {
+        match self {
+            Action::Container { source, .. } => *source,
+        }
+    }
+
+    /// Whether it loses something for good (needs a second confirmation).
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self,
+            Action::Container {
+                op: ContainerOp::Remove | ContainerOp::Kill(_),
+                ..
+            }
+        )
+    }
+
+    /// Whether it must be confirmed twice.
+    pub fn needs_double_confirm(&self) -> bool {
+        matches!(
+            self,
+            Action::Container {
+                op: ContainerOp::Remove,
+                ..
+            }
+        )
+    }
+}

@@ -1,0 +1,123 @@
+//! The input line (`/` filter or log search) and the `:` palette: text editing
+//! that must not trigger commands, except a Ctrl-bound quit.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::command::{Command, Context};
+use super::effect::Effect;
+use super::update::run_command;
+use super::view_state::{Input, InputTarget, Overlay};
+use super::{App, palette_entries};
+
+/// Opens the input line: a search in the text viewer, else the tab's filter.
+pub fn open(app: &mut App) {
+    let (target, text) = match &app.view.text {
+        Some(t) => (InputTarget::Search, t.search.clone().unwrap_or_default()),
+        None => (
+            InputTarget::Filter(app.view.tab),
+            app.view.table().filter.clone(),
+        ),
+    };
+    app.view.input = Some(Input { target, text });
+}
+
+/// Inserts pasted text into the input line, if one is open.
+pub fn paste(app: &mut App, text: &str) {
+    if let Some(input) = app.view.input.as_mut() {
+        input.text.extend(text.chars().filter(|c| !c.is_control()));
+        apply(app);
+        app.dirty = true;
+    }
+}
+
+fn quits(app: &App, key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+        && app.keymap.lookup(key, &[Context::Global]) == Some(Command::Quit)
+}
+
+/// Edits the input line; Enter keeps the text, Esc clears it.
+pub fn on_input_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if quits(app, &key) {
+        return vec![Effect::Quit];
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(input) = app.view.input.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => {
+            input.text.clear();
+            apply(app);
+            app.view.input = None;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            app.view.input = None;
+            return Vec::new();
+        }
+        KeyCode::Backspace => {
+            input.text.pop();
+        }
+        KeyCode::Char('u') if ctrl => input.text.clear(),
+        KeyCode::Char(c) if !ctrl => input.text.push(c),
+        _ => return Vec::new(),
+    }
+    apply(app);
+    Vec::new()
+}
+
+/// Applies the input line's text live: filter rows or search the text viewer.
+fn apply(app: &mut App) {
+    let page = app.page_rows();
+    let Some(input) = app.view.input.as_ref() else {
+        return;
+    };
+    let text = input.text.clone();
+    match input.target {
+        InputTarget::Filter(tab) => app.view.tables[tab.index()].filter = text,
+        InputTarget::Search => {
+            if let Some(view) = app.view.text.as_mut() {
+                view.set_search(&text, page);
+            }
+        }
+    }
+}
+
+/// Edits the palette query, moves its selection, runs the chosen command.
+pub fn on_palette_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if quits(app, &key) {
+        return vec![Effect::Quit];
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let read_only = app.read_only;
+    let Some(Overlay::Palette(p)) = app.view.overlays.last_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => {
+            app.view.overlays.pop();
+        }
+        KeyCode::Enter => {
+            let chosen = palette_entries(&p.query, read_only).nth(p.selected);
+            app.view.overlays.pop();
+            if let Some(cmd) = chosen {
+                return run_command(app, cmd);
+            }
+        }
+        KeyCode::Up => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Tab => {
+            let n = palette_entries(&p.query, read_only).count();
+            p.selected = (p.selected + 1).min(n.saturating_sub(1));
+        }
+        KeyCode::Backspace => {
+            p.query.pop();
+            p.selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            p.query.push(c);
+            p.selected = 0;
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,228 @@
+//! The Containers pane: every Docker host's containers grouped by compose
+//! project, with state, health, uptime and resources, a sparkline strip for the
+//! selected container, and a detail view. A borrowed view: only visible rows are built.
+
+mod cells;
+mod detail;
+mod listing;
+mod rows;
+mod strip;
+
+use std::collections::BTreeSet;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub use cells::{Col, Status, badge};
+pub use detail::short_id;
+pub use rows::{
+    COLUMN_COUNT, ContainerRow, container_id, containers_of, host_id, parse_container_id,
+    project_id, rows,
+};
+
+use crate::app::App;
+use crate::app::view_state::Tab;
+use crate::sources::SourceKind;
+use crate::state::Health;
+use crate::state::health::format_age;
+use crate::theme::{Role, Theme};
+use crate::ui::notice;
+use crate::ui::status::health_badge;
+use crate::ui::widgets::table::{self, TableView};
+use listing::Listing;
+
+/// The Containers pane's UI-only state: toggles, folds and the open detail view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainersView {
+    /// Shows only running, paused and restarting containers.
+    pub running_only: bool,
+    /// Shows only containers whose severity is not ok.
+    pub problems_only: bool,
+    /// Ids of folded host and project rows.
+    pub folded: BTreeSet<String>,
+    /// Row id of the container whose detail view is open.
+    pub detail: Option<String>,
+    /// Lines of the detail view scrolled past.
+    pub detail_scroll: u16,
+}
+
+/// A borrowed view of the app for the Containers tab.
+pub struct ContainersPane<'a> {
+    /// The app being shown.
+    pub app: &'a App,
+}
+
+/// Most failing hosts named in the banner; more would crowd out the table.
+const MAX_BANNER_LINES: usize = 3;
+
+impl ContainersPane<'_> {
+    /// Draws the banner for failing hosts, then the detail view or the table.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &ContainersView, theme: &Theme) {
+        let store = &self.app.store;
+        let has_data = store
+            .ids_of(SourceKind::Docker)
+            .any(|id| containers_of(store, id).is_some());
+        if !has_data {
+            super::draw_source_state(frame, area, self.app, Tab::Containers, theme);
+            return;
+        }
+        let banner = self.banner(area.width, theme);
+        let height = u16::try_from(banner.len()).unwrap_or(u16::MAX);
+        let [top, body] =
+            Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
+        frame.render_widget(Paragraph::new(banner), top);
+        match &view.detail {
+            Some(id) => detail::draw(frame, body, self.app, id, view.detail_scroll, theme),
+            None => self.draw_table(frame, body, view, theme),
+        }
+    }
+
+    /// One critical line per failing host: what is wrong and how old its data is.
+    fn banner(&self, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+        let store = &self.app.store;
+        let failing = store
+            .ids_of(SourceKind::Docker)
+            .filter_map(|id| store.source(id));
+        failing
+            .filter_map(|s| {
+                let error = match &s.health {
+                    Health::Error { error, .. } => error.to_string(),
+                    Health::Crashed { message, .. } => format!("poller crashed: {message}"),
+                    _ => return None,
+                };
+                let (_, glyph) = health_badge(&s.health);
+                let head = format!("{glyph} docker {}: ", s.spec.name);
+                let tail = match (s.last_ok, &s.data) {
+                    (Some(t), Some(_)) => {
+                        format!(
+                            " — showing stale data from {} ago",
+                            format_age(self.app.now, t)
+                        )
+                    }
+                    _ => " — no data yet".to_owned(),
+                };
+                let room =
+                    usize::from(width).saturating_sub(head.chars().count() + tail.chars().count());
+                let text = format!("{head}{}{tail}", cells::fit(&error, room.max(8)));
+                Some(Line::from(Span::styled(text, theme.style(Role::Critical))))
+            })
+            .take(MAX_BANNER_LINES)
+            .collect()
+    }
+
+    /// The table, the selected container's sparkline strip and the toggles line.
+    fn draw_table(&self, frame: &mut Frame, area: Rect, view: &ContainersView, theme: &Theme) {
+        let app = self.app;
+        let table = &app.view.tables[Tab::Containers.index()];
+        let all = rows(&app.store, table, view);
+        let selected = (!all.is_empty()).then(|| {
+            let id = table.selected.as_deref();
+            id.and_then(|id| all.iter().position(|r| r.has_id(id)))
+                .unwrap_or(0)
+        });
+        let picked = selected
+            .and_then(|i| all.get(i))
+            .and_then(ContainerRow::container);
+        let footer = toggles(view, table, theme).map(|mut line| {
+            let (kept, total) = self.counts(table, view);
+            let count = format!("  ({kept} of {total} containers)");
+            line.push_span(Span::styled(count, theme.style(Role::Muted)));
+            line
+        });
+        let strip = if picked.is_some() && area.height >= 12 {
+            strip::HEIGHT
+        } else {
+            0
+        };
+        let [list, strip_area, footer_area] = Layout::vertical([
+            Constraint::Min(2),
+            Constraint::Length(strip),
+            Constraint::Length(u16::from(footer.is_some())),
+        ])
+        .areas(area);
+        if all.is_empty() {
+            let why = if view.running_only || view.problems_only || !table.filter.is_empty() {
+                "no containers match the filters"
+            } else {
+                "no containers on the Docker hosts"
+            };
+            frame.render_widget(notice(vec![Line::raw(""), Line::raw(why)], theme), list);
+        } else {
+            self.draw_list(frame, list, &all, selected, view, theme);
+        }
+        if let Some((source, c)) = picked.filter(|_| strip > 0) {
+            strip::draw(frame, strip_area, app, source, c, theme);
+        }
+        if let Some(line) = footer {
+            frame.render_widget(Paragraph::new(line), footer_area);
+        }
+    }
+
+    /// Containers passing the toggles and filter, and all containers, over every host.
+    fn counts(&self, table: &TableView, view: &ContainersView) -> (usize, usize) {
+        let store = &self.app.store;
+        let lists = store
+            .ids_of(SourceKind::Docker)
+            .filter_map(|id| containers_of(store, id));
+        lists.fold((0, 0), |(kept, total), list| {
+            let k = list.iter().filter(|c| rows::keeps(c, table, view)).count();
+            (kept + k, total + list.len())
+        })
+    }
+
+    fn draw_list(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        all: &[ContainerRow<'_>],
+        selected: Option<usize>,
+        view: &ContainersView,
+        theme: &Theme,
+    ) {
+        let table = &self.app.view.tables[Tab::Containers.index()];
+        let plan = cells::plan(area.width);
+        let columns = cells::columns(&plan);
+        // The widget marks the sorted column by position; map the sort index to
+        // the position among the columns that fit (none when it was dropped).
+        let shown = TableView {
+            sort_column: plan
+                .iter()
+                .position(|(c, _)| *c as usize == table.sort_column)
+                .unwrap_or(usize::MAX),
+            ..table.clone()
+        };
+        let listing = Listing {
+            app: self.app,
+            rows: all,
+            plan: &plan,
+            table,
+            view,
+            with_hosts: self.app.store.ids_of(SourceKind::Docker).nth(1).is_some(),
+            theme,
+        };
+        table::draw(frame, area, &columns, &listing, &shown, selected, theme);
+    }
+}
+
+/// The line naming the active toggles and filter, when any is on.
+fn toggles(view: &ContainersView, table: &TableView, theme: &Theme) -> Option<Line<'static>> {
+    let mut on = Vec::new();
+    if view.running_only {
+        on.push("running only".to_owned());
+    }
+    if view.problems_only {
+        on.push("problems only".to_owned());
+    }
+    if !table.filter.is_empty() {
+        on.push(format!("filter '{}'", table.filter));
+    }
+    if on.is_empty() {
+        return None;
+    }
+    Some(Line::from(vec![
+        Span::styled(" showing: ", theme.style(Role::Muted)),
+        Span::styled(on.join(" · "), theme.style(Role::Accent)),
+    ]))
+}
