@@ -79,13 +79,20 @@ fn zoo(fx: &Fixture) -> Zoo {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reports_state_health_exit_code_restarts_and_revision() {
-    require_engine!();
-    let fx = Fixture::new();
-    let z = zoo(&fx);
-    let mut e = Engine::connect();
+/// The image's labels and this fixture's label all reach the container.
+fn assert_labels(c: &Container, fx: &Fixture) {
+    let label = |key: &str| c.labels.get(key).map(String::as_str);
+    assert_eq!(c.revision(), Some(REVISION));
+    assert_eq!(label(REVISION_LABEL), Some(REVISION));
+    assert_eq!(
+        label(SOURCE_LABEL),
+        Some("https://github.com/flightdeck/fixture")
+    );
+    assert_eq!(label(docker_fixtures::LABEL), Some(fx.value()));
+}
 
+/// Health checks: passing, failing, not run yet.
+async fn assert_health(e: &mut Engine, z: &Zoo, fx: &Fixture) {
     let healthy = e
         .wait_for(&z.healthy.name, "healthy", SETTLE, |c| {
             c.health == ContainerHealth::Healthy
@@ -95,18 +102,7 @@ async fn reports_state_health_exit_code_restarts_and_revision() {
     assert_eq!(healthy.severity(), Severity::Ok);
     assert_eq!(healthy.id, z.healthy.id);
     assert_eq!(healthy.image, IMAGE);
-    assert_eq!(healthy.revision(), Some(REVISION));
-    assert_eq!(
-        healthy.labels.get(SOURCE_LABEL).map(String::as_str),
-        Some("https://github.com/flightdeck/fixture")
-    );
-    assert_eq!(
-        healthy
-            .labels
-            .get(docker_fixtures::LABEL)
-            .map(String::as_str),
-        Some(fx.value())
-    );
+    assert_labels(&healthy, fx);
     assert!(healthy.detail.probes.iter().any(|p| p.exit_code == 0));
 
     let unhealthy = e
@@ -118,6 +114,16 @@ async fn reports_state_health_exit_code_restarts_and_revision() {
     assert_eq!(unhealthy.severity(), Severity::Critical);
     assert!(unhealthy.detail.probes.iter().any(|p| p.exit_code == 1));
 
+    let starting = e
+        .wait_for(&z.starting.name, "starting", SHOWS, |c| {
+            c.health == ContainerHealth::Starting
+        })
+        .await;
+    assert_eq!(starting.severity(), Severity::Warning);
+}
+
+/// Lifecycle states: exited non-zero, in a restart loop, paused.
+async fn assert_lifecycle(e: &mut Engine, z: &Zoo) {
     let exited = e
         .wait_for(&z.exited.name, "exited", SETTLE, |c| {
             c.state == ContainerState::Exited
@@ -126,6 +132,7 @@ async fn reports_state_health_exit_code_restarts_and_revision() {
     assert_eq!(exited.exit_code, Some(3));
     assert_eq!(exited.severity(), Severity::Critical);
     assert!(exited.finished_at.is_some());
+    assert_eq!(exited.stats, None);
 
     let looping = e
         .wait_for(&z.looping.name, "restarting", SETTLE, |c| {
@@ -142,13 +149,16 @@ async fn reports_state_health_exit_code_restarts_and_revision() {
         .await;
     assert_eq!(paused.severity(), Severity::Ok);
     assert!(paused.is_running());
+}
 
-    let starting = e
-        .wait_for(&z.starting.name, "starting", SHOWS, |c| {
-            c.health == ContainerHealth::Starting
-        })
-        .await;
-    assert_eq!(starting.severity(), Severity::Warning);
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_state_health_exit_code_restarts_and_revision() {
+    require_engine!();
+    let fx = Fixture::new();
+    let z = zoo(&fx);
+    let mut e = Engine::connect();
+    assert_health(&mut e, &z, &fx).await;
+    assert_lifecycle(&mut e, &z).await;
 }
 
 // -- events -----------------------------------------------------------------------
@@ -167,7 +177,7 @@ async fn until_subscribed(e: &Engine, fx: &Fixture) {
 
 /// Waits (at most 2 s) for refresh-now notifications until a poll right after one
 /// shows `name` satisfying `ok`.
-async fn refreshed_within_2s(e: &mut Engine, name: &str, what: &str, ok: fn(&Container) -> bool) {
+async fn refreshed_within_2s(e: &mut Engine, name: &str, what: &str, ok: Check) {
     let deadline = Instant::now() + Duration::from_secs(2);
     let mut seen = None;
     loop {
@@ -239,6 +249,9 @@ fn assert_audited(line: &Value, c: &Started, action: &str, outcome: &str) {
     assert_eq!(line["host"], "docker local", "{line}");
 }
 
+/// A condition on a polled container.
+type Check = fn(&Container) -> bool;
+
 fn is_running(c: &Container) -> bool {
     c.state == ContainerState::Running
 }
@@ -286,7 +299,7 @@ async fn stop_start_pause_unpause_through_the_executor() {
     let audit = dir.path().join("audit.jsonl");
     let ex = executor(&e, false, &audit);
 
-    let steps: [(ContainerOp, &str, fn(&Container) -> bool); 4] = [
+    let steps: [(ContainerOp, &str, Check); 4] = [
         (ContainerOp::Stop, "stopped", |c| {
             c.state == ContainerState::Exited && c.exit_code == Some(0)
         }),
@@ -404,7 +417,7 @@ async fn collect_logs(
                 lines.extend(more);
             }
             Ok(other) => panic!("expected log lines, got {other:?}; lines so far: {lines:?}"),
-            Err(_) => panic!("log lines incomplete after {SHOWS:?}: {lines:?}"),
+            Err(elapsed) => panic!("log lines incomplete ({elapsed}): {lines:?}"),
         }
     }
     lines
@@ -624,10 +637,8 @@ fn zoo_mismatches(items: &[Value], z: &Zoo) -> Vec<String> {
             field(&z.exited, "exit_code")
         ));
     }
-    if !field(&z.looping, "restart_count")
-        .and_then(|v| v.as_u64())
-        .is_some_and(|n| n > 0)
-    {
+    let restarts = field(&z.looping, "restart_count").and_then(|v| v.as_u64());
+    if restarts.is_none_or(|n| n == 0) {
         out.push(format!(
             "looping: restart_count {:?}",
             field(&z.looping, "restart_count")

@@ -70,6 +70,8 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             _ = int.recv() => Msg::Terminate,
             () = sleep_opt(wake) => Msg::Tick { now: Utc::now() },
         };
+        #[cfg(debug_assertions)]
+        debug_panic(&msg);
         let mut effects = update(&mut app, msg);
         for _ in 0..DRAIN_LIMIT {
             let Ok(up) = rx.try_recv() else { break };
@@ -190,5 +192,15 @@ async fn sleep_opt(wake: Option<Duration>) {
     match wake {
         Some(d) => tokio::time::sleep(d).await,
         None => std::future::pending().await,
+    }
+}
+
+/// Debug builds only: `FLIGHTDECK_DEBUG_PANIC=1` panics on F12, to check that the
+/// panic hook restores the terminal before printing the message.
+#[cfg(debug_assertions)]
+fn debug_panic(msg: &Msg) {
+    let wanted = std::env::var_os("FLIGHTDECK_DEBUG_PANIC").is_some();
+    if wanted && matches!(msg, Msg::Key(k) if k.code == crossterm::event::KeyCode::F(12)) {
+        panic!("debug panic requested with F12");
     }
 }

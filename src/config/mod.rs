@@ -4,6 +4,7 @@
 
 pub mod diagnostics;
 pub mod duration;
+mod github;
 pub mod keymap;
 pub mod sources;
 

@@ -1,9 +1,9 @@
 //! The `[[docker]]`, `[github]`, `[mlflow]`, `[prometheus]` and `[alertmanager]` sections:
 //! raw serde shapes, their validation into typed configs, and the defaults taken from the
 //! environment (`DOCKER_HOST`, `MLFLOW_TRACKING_URI`, the current checkout's `origin`).
+//! The `[github]` parts live in `github.rs` next to this file and are re-exported here.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,10 +12,13 @@ use serde::Deserialize;
 use super::diagnostics::{KeyPath, Problem};
 use super::duration;
 
+pub use super::github::{
+    DEFAULT_GITHUB_API, GithubConfig, RepoSpec, github_default, origin_repo, resolve_token,
+};
+pub(crate) use super::github::{RawGithub, github};
+
 /// The Docker socket used when neither the config nor `DOCKER_HOST` names one.
 pub const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
-/// The GitHub REST API used when `[github] api_url` is not set.
-pub const DEFAULT_GITHUB_API: &str = "https://api.github.com";
 
 /// One Docker engine to watch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,28 +33,6 @@ pub struct DockerConfig {
     pub cert_path: Option<PathBuf>,
     /// Whether to verify the engine's TLS certificate.
     pub tls_verify: bool,
-}
-
-/// GitHub Actions: which repositories to watch and how to authenticate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GithubConfig {
-    /// REST API root (`https://HOST/api/v3` for GitHub Enterprise).
-    pub api_url: String,
-    /// Environment variable holding the token, tried before `GITHUB_TOKEN` and `GH_TOKEN`.
-    pub token_env: Option<String>,
-    /// Repositories, exact or with a glob in the name.
-    pub repos: Vec<RepoSpec>,
-    /// Poll interval.
-    pub interval: Duration,
-}
-
-/// `owner/name`, where the name may hold `*` and `?` globs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RepoSpec {
-    /// User or organisation.
-    pub owner: String,
-    /// Repository name or glob.
-    pub name: String,
 }
 
 /// The model registry of an `MLflow` tracking server.
@@ -147,143 +128,6 @@ impl Unit {
     ];
 }
 
-impl RepoSpec {
-    /// Parses `owner/name` or `owner/<glob>`; the error says how to write one.
-    pub fn parse(text: &str) -> Result<RepoSpec, String> {
-        let invalid = || {
-            format!("invalid repo '{text}': write it as 'owner/name', 'owner/*' or 'owner/api-*'")
-        };
-        let (owner, name) = text.split_once('/').ok_or_else(invalid)?;
-        let owner_ok = !owner.is_empty()
-            && owner
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        let name_ok = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.*?".contains(c));
-        if owner_ok && name_ok {
-            Ok(RepoSpec {
-                owner: owner.to_owned(),
-                name: name.to_owned(),
-            })
-        } else {
-            Err(invalid())
-        }
-    }
-
-    /// Whether the name holds a glob and must be expanded by listing the owner's repos.
-    pub fn is_glob(&self) -> bool {
-        self.name.contains(['*', '?'])
-    }
-
-    /// Whether `owner/name` is selected by this spec (case-insensitive, like GitHub).
-    pub fn matches(&self, owner: &str, name: &str) -> bool {
-        let lower = |s: &str| s.to_ascii_lowercase().chars().collect::<Vec<_>>();
-        self.owner.eq_ignore_ascii_case(owner) && glob(&lower(&self.name), &lower(name))
-    }
-}
-
-fn glob(pattern: &[char], text: &[char]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some(('*', rest)) => (0..=text.len()).any(|i| glob(rest, &text[i..])),
-        Some((p, rest)) => text
-            .split_first()
-            .is_some_and(|(t, tail)| (*p == '?' || p == t) && glob(rest, tail)),
-    }
-}
-
-impl fmt::Display for RepoSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.owner, self.name)
-    }
-}
-
-/// Finds a GitHub token: the variable named by `token_env`, then `GITHUB_TOKEN`, then `GH_TOKEN`.
-pub fn resolve_token(
-    token_env: Option<&str>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<String> {
-    token_env
-        .into_iter()
-        .chain(["GITHUB_TOKEN", "GH_TOKEN"])
-        .find_map(|name| env(name).filter(|v| !v.trim().is_empty()))
-}
-
-/// The `[github]` used with no such section: the checkout's `origin`, if on `github.com` and a token is set.
-pub fn github_default(cwd: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<GithubConfig> {
-    resolve_token(None, env)?;
-    let repo = origin_repo(cwd)?;
-    Some(GithubConfig {
-        api_url: DEFAULT_GITHUB_API.to_owned(),
-        token_env: None,
-        repos: vec![repo],
-        interval: Duration::from_secs(15),
-    })
-}
-
-/// The `github.com` repository of the `origin` remote of the checkout holding `cwd`.
-pub fn origin_repo(cwd: &Path) -> Option<RepoSpec> {
-    let git = cwd
-        .ancestors()
-        .map(|dir| dir.join(".git"))
-        .find(|p| p.exists())?;
-    let git_dir = if git.is_file() {
-        let text = std::fs::read_to_string(&git).ok()?;
-        let target = PathBuf::from(text.strip_prefix("gitdir:")?.trim());
-        let target = git.parent()?.join(target);
-        // A worktree's own dir points at the shared one, which holds `config`.
-        match std::fs::read_to_string(target.join("commondir")) {
-            Ok(common) => target.join(common.trim()),
-            Err(_) => target,
-        }
-    } else {
-        git
-    };
-    let config = std::fs::read_to_string(git_dir.join("config")).ok()?;
-    github_repo_from_url(&origin_url(&config)?)
-}
-
-/// The `url` of `[remote "origin"]` in a git config file.
-fn origin_url(config: &str) -> Option<String> {
-    let mut in_origin = false;
-    for line in config.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_origin = line.replace(' ', "") == "[remote\"origin\"]";
-        } else if let Some((key, value)) = line.split_once('=')
-            && in_origin
-            && key.trim() == "url"
-        {
-            return Some(value.trim().trim_matches('"').to_owned());
-        }
-    }
-    None
-}
-
-/// Parses `https://github.com/o/r.git`, `git@github.com:o/r.git`, `ssh://git@github.com/o/r`.
-fn github_repo_from_url(url: &str) -> Option<RepoSpec> {
-    let (host, path) = match url.split_once("://") {
-        Some((_, rest)) => {
-            let (authority, path) = rest.split_once('/')?;
-            let host = authority
-                .rsplit_once('@')
-                .map_or(authority, |(_, host)| host);
-            (host.split(':').next()?, path)
-        }
-        None => url
-            .split_once('@')
-            .map_or(url, |(_, rest)| rest)
-            .split_once(':')?,
-    };
-    if !matches!(host, "github.com" | "www.github.com" | "ssh.github.com") {
-        return None;
-    }
-    let path = path.trim_end_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path);
-    RepoSpec::parse(path).ok().filter(|spec| !spec.is_glob())
-}
-
 // -- raw shapes, as written in the file
 
 /// A `[[docker]]` table as written.
@@ -296,17 +140,6 @@ pub(crate) struct RawDocker {
     cert_path: Option<PathBuf>,
     #[serde(default)]
     tls_verify: bool,
-}
-
-/// The `[github]` table as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawGithub {
-    api_url: Option<String>,
-    token_env: Option<String>,
-    #[serde(default)]
-    repos: Vec<String>,
-    interval: Option<String>,
 }
 
 /// The `[mlflow]` table as written.
@@ -433,30 +266,6 @@ fn expand_home(path: PathBuf, env: Env<'_>) -> PathBuf {
         (Ok(rest), Some(home)) => Path::new(&home).join(rest),
         _ => path,
     }
-}
-
-/// Validates `[github]`; with no repos listed it watches the checkout's `origin`.
-pub(crate) fn github(raw: RawGithub, cwd: Option<&Path>) -> Result<GithubConfig, Problem> {
-    let path = KeyPath::default().key("github");
-    let api_url = url(
-        &path.key("api_url"),
-        raw.api_url.as_deref().unwrap_or(DEFAULT_GITHUB_API),
-    )?;
-    let mut repos = Vec::with_capacity(raw.repos.len());
-    for (i, text) in raw.repos.iter().enumerate() {
-        let spec =
-            RepoSpec::parse(text).map_err(|e| Problem::value(path.key("repos").index(i), e))?;
-        repos.push(spec);
-    }
-    if repos.is_empty() {
-        repos.extend(cwd.and_then(origin_repo));
-    }
-    Ok(GithubConfig {
-        api_url,
-        token_env: env_name(&path.key("token_env"), raw.token_env)?,
-        repos,
-        interval: interval(&path, raw.interval.as_deref(), Duration::from_secs(15))?,
-    })
 }
 
 /// Validates `[mlflow]`, or builds it from `MLFLOW_TRACKING_URI` when the section is absent.
@@ -600,7 +409,7 @@ fn auth(
     ))
 }
 
-fn env_name(path: &KeyPath, name: Option<String>) -> Result<Option<String>, Problem> {
+pub(super) fn env_name(path: &KeyPath, name: Option<String>) -> Result<Option<String>, Problem> {
     let Some(name) = name else { return Ok(None) };
     let looks_like_secret = ["ghp_", "gho_", "ghs_", "github_pat_", "glpat-"]
         .iter()
@@ -626,7 +435,7 @@ fn is_http(url: &str) -> bool {
         .any(|s| url.strip_prefix(s).is_some_and(|rest| !rest.is_empty()))
 }
 
-fn url(path: &KeyPath, text: &str) -> Result<String, Problem> {
+pub(super) fn url(path: &KeyPath, text: &str) -> Result<String, Problem> {
     if is_http(text) {
         Ok(text.trim_end_matches('/').to_owned())
     } else {
@@ -641,7 +450,11 @@ fn url(path: &KeyPath, text: &str) -> Result<String, Problem> {
 }
 
 /// The section's `interval`, or `default` when absent.
-fn interval(section: &KeyPath, text: Option<&str>, default: Duration) -> Result<Duration, Problem> {
+pub(super) fn interval(
+    section: &KeyPath,
+    text: Option<&str>,
+    default: Duration,
+) -> Result<Duration, Problem> {
     text.map_or(Ok(default), |text| positive(&section.key("interval"), text))
 }
 
@@ -659,53 +472,6 @@ fn positive(path: &KeyPath, text: &str) -> Result<Duration, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn repo_specs_and_globs() {
-        let spec = RepoSpec::parse("acme/api-*").unwrap();
-        assert!(spec.is_glob());
-        assert!(spec.matches("Acme", "api-gateway"));
-        assert!(!spec.matches("acme", "web"));
-        assert!(
-            RepoSpec::parse("acme/*")
-                .unwrap()
-                .matches("acme", "anything")
-        );
-        assert!(RepoSpec::parse("acme/a?i").unwrap().matches("acme", "api"));
-        for bad in ["acme", "/api", "acme/", "ac me/api", "acme/api/x", "*/api"] {
-            assert!(RepoSpec::parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn github_urls() {
-        let repo = |url: &str| github_repo_from_url(url).map(|r| r.to_string());
-        assert_eq!(
-            repo("https://github.com/acme/api.git").as_deref(),
-            Some("acme/api")
-        );
-        assert_eq!(
-            repo("https://tok@github.com/acme/api").as_deref(),
-            Some("acme/api")
-        );
-        assert_eq!(
-            repo("git@github.com:acme/api.git").as_deref(),
-            Some("acme/api")
-        );
-        assert_eq!(
-            repo("ssh://git@ssh.github.com:443/42org/api.git").as_deref(),
-            Some("42org/api")
-        );
-        assert_eq!(repo("https://gitlab.com/acme/api"), None);
-        assert_eq!(repo("/srv/git/api.git"), None);
-    }
-
-    #[test]
-    fn origin_url_reads_only_the_origin_remote() {
-        let config = "[remote \"up\"]\n\turl = a\n[remote \"origin\"]\n\tfetch = x\n\turl = b\n";
-        assert_eq!(origin_url(config).as_deref(), Some("b"));
-        assert_eq!(origin_url("[core]\n\turl = a\n"), None);
-    }
 
     #[test]
     fn docker_names_and_hosts() {

@@ -2,6 +2,7 @@
 //! so remapped and unbound keys show as they really are. Sections flow into as
 //! many columns as the screen needs; under `--read-only` actions are not listed.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -13,7 +14,7 @@ use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
 
 /// Width of one column of the help box.
-const COLUMN: u16 = 38;
+const COLUMN: u16 = 39;
 
 /// Draws the help box over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -90,11 +91,14 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
     let shown = Command::ALL
         .iter()
         .filter(|c| c.context() == ctx && !tabs.contains(c) && !(app.read_only && c.is_action()));
+    let contexts = app.contexts();
     for cmd in shown {
+        // Only the keys that really run this command here (a pane may take `r`).
         let keys: Vec<String> = app
             .keymap
             .keys(*cmd)
             .iter()
+            .filter(|k| app.keymap.lookup(&KeyEvent::new(k.code, k.mods), &contexts) == Some(*cmd))
             .map(ToString::to_string)
             .collect();
         let keys = if keys.is_empty() {

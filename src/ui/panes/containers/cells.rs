@@ -78,29 +78,45 @@ pub fn badge(status: Status<'_>) -> (Role, &'static str) {
 /// A column that takes a share of the spare width: column, weight, minimum.
 type Flex = (Col, u16, u16);
 
+/// Columns of a fixed width.
+type Fixed = (Col, u16);
+
 /// The columns that fit `width`, each with its width; the sort index of a
 /// column is its position in `Col` order. PORTS goes first, then IMAGE.
 pub fn plan(width: u16) -> Vec<(Col, u16)> {
-    let fixed = |compact: bool| {
-        vec![
-            (Col::State, 12),
-            (Col::Health, 11),
-            (Col::Uptime, 16),
-            (Col::Restarts, if compact { 4 } else { 9 }),
-            (Col::Cpu, 7),
-            (Col::Mem, if compact { 7 } else { 13 }),
-        ]
-    };
-    let tiers: [(&[Flex], bool); 3] = [
+    const FULL: &[Fixed] = &[
+        (Col::State, 12),
+        (Col::Health, 11),
+        (Col::Uptime, 16),
+        (Col::Restarts, 9),
+        (Col::Cpu, 7),
+        (Col::Mem, 13),
+    ];
+    const COMPACT: &[Fixed] = &[
+        (Col::State, 12),
+        (Col::Health, 11),
+        (Col::Uptime, 16),
+        (Col::Restarts, 4),
+        (Col::Cpu, 7),
+        (Col::Mem, 7),
+    ];
+    const MINIMAL: &[Fixed] = &[
+        (Col::State, 12),
+        (Col::Health, 11),
+        (Col::Restarts, 4),
+        (Col::Cpu, 7),
+        (Col::Mem, 7),
+    ];
+    let tiers: [(&[Flex], &[Fixed]); 4] = [
         (
             &[(Col::Name, 3, 18), (Col::Image, 2, 12), (Col::Ports, 2, 12)],
-            false,
+            FULL,
         ),
-        (&[(Col::Name, 3, 18), (Col::Image, 2, 12)], false),
-        (&[(Col::Name, 1, 1)], true),
+        (&[(Col::Name, 3, 18), (Col::Image, 2, 12)], FULL),
+        (&[(Col::Name, 1, 14)], COMPACT),
+        (&[(Col::Name, 1, 0)], MINIMAL),
     ];
-    for (flex, compact) in tiers {
-        let fixed = fixed(compact);
+    for (flex, fixed) in tiers {
         let gaps = u16::try_from(fixed.len() + flex.len() - 1).unwrap_or(u16::MAX);
         let used: u16 = fixed.iter().map(|(_, w)| w).sum::<u16>() + gaps;
         let spare = width.saturating_sub(used);
@@ -111,14 +127,13 @@ pub fn plan(width: u16) -> Vec<(Col, u16)> {
             .collect();
         let rest = spare - shares.iter().map(|(_, w)| w).sum::<u16>();
         shares[0].1 += rest;
-        if compact
-            || flex
-                .iter()
-                .zip(&shares)
-                .all(|((_, _, min), (_, got))| got >= min)
-        {
+        let fits = flex
+            .iter()
+            .zip(&shares)
+            .all(|((_, _, min), (_, got))| got >= min);
+        if fits {
             let mut cols = shares;
-            cols.extend(fixed);
+            cols.extend_from_slice(fixed);
             cols.sort_by_key(|(c, _)| *c as usize);
             return cols;
         }
@@ -274,5 +289,6 @@ mod tests {
         assert!(!cols(110).contains(&Col::Ports) && cols(110).contains(&Col::Image));
         assert!(!cols(80).contains(&Col::Image));
         assert_eq!(plan(80).iter().map(|(_, w)| w).sum::<u16>() + 6, 80);
+        assert!(!cols(60).contains(&Col::Uptime) && cols(60).contains(&Col::Name));
     }
 }
