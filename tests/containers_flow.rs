@@ -1,6 +1,7 @@
 //! `update` sequences on the Containers tab: drill-in, folding, confirmation of
 //! actions (double for remove), the kill chooser, read-only, logs and results.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+#![allow(clippy::too_many_lines, reason = "a scenario reads best top to bottom")]
 
 mod common;
 
@@ -389,7 +390,7 @@ fn focus_names_selected_and_visible_containers() {
     update(&mut a, ch('1'));
     assert_eq!(
         a.docker_focus()[0].1,
-        Default::default(),
+        flightdeck::sources::docker::Focus::default(),
         "off the tab nothing is in focus"
     );
 }

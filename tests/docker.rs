@@ -496,7 +496,6 @@ async fn a_removed_container_ends_its_log() {
         }
     };
     cancel.cancel();
-    eprintln!("REASON {}", ended.1);
     assert_eq!(ended.0, 7);
     assert!(
         ended.1.contains("removed") || ended.1.contains("stopped"),
