@@ -512,7 +512,8 @@ async fn the_selected_container_gets_memory_stats() {
     let fx = Fixture::new();
     let c = fx.idle("measured");
     let mut e = Engine::connect();
-    e.wait_for(&c.name, "running", SHOWS, is_running).await;
+    let unseen = e.wait_for(&c.name, "running", SHOWS, is_running).await;
+    assert_eq!(unseen.stats, None, "not on screen: not sampled");
 
     e.focus.send_replace(Focus {
         selected: Some(c.id.clone()),
@@ -531,6 +532,40 @@ async fn the_selected_container_gets_memory_stats() {
         stats.cpu_percent.is_finite() && stats.cpu_percent >= 0.0,
         "{stats:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_container_shows_cpu_between_samples() {
+    require_engine!();
+    let fx = Fixture::new();
+    // Half a CPU, so the spinner cannot starve the tests running beside it.
+    let c = fx.run(
+        "spinner",
+        &["--cpus", "0.5"],
+        &["sh", "-c", "while :; do :; done"],
+    );
+    let mut e = Engine::connect();
+    e.wait_for(&c.name, "running", SHOWS, is_running).await;
+    e.focus.send_replace(Focus {
+        selected: Some(c.id.clone()),
+        visible: vec![c.id.clone()],
+    });
+
+    let deadline = Instant::now() + SHOWS;
+    let mut last = None;
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        last = e.find(&c.name).await.and_then(|c| c.stats);
+        if last.is_some_and(|s| s.cpu_percent > 10.0) {
+            break;
+        }
+    }
+    let stats = last.expect("stats of the selected container");
+    assert!(
+        stats.cpu_percent > 10.0,
+        "a spinning shell at 0.5 CPU: {stats:?}"
+    );
+    assert!(stats.cpu_percent < 80.0, "capped at 0.5 CPU: {stats:?}");
 }
 
 // -- errors -----------------------------------------------------------------------

@@ -11,13 +11,15 @@ use tokio_util::sync::CancellationToken;
 
 use super::audit::{AuditLog, Entry};
 use super::{Action, ContainerOp};
+use crate::config::DockerConfig;
 use crate::error::SourceError;
-use crate::sources::docker::errors;
+use crate::sources::docker::{self, errors};
 use crate::sources::{SourceId, Update};
 
 /// Runs actions against the clients it owns.
 pub struct Executor {
     docker: HashMap<SourceId, (Docker, String)>,
+    configs: HashMap<SourceId, DockerConfig>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -31,6 +33,22 @@ impl Executor {
     ) -> Self {
         Executor {
             docker,
+            configs: HashMap::new(),
+            read_only,
+            audit,
+        }
+    }
+
+    /// An executor that connects to each engine when an action needs it, so an
+    /// engine that was down at start-up can still be acted on once it is back.
+    pub fn with_configs(
+        configs: HashMap<SourceId, DockerConfig>,
+        read_only: bool,
+        audit: AuditLog,
+    ) -> Self {
+        Executor {
+            docker: HashMap::new(),
+            configs,
             read_only,
             audit,
         }
@@ -56,14 +74,18 @@ impl Executor {
     async fn dispatch(&self, action: &Action) -> Result<(), SourceError> {
         match action {
             Action::Container { source, id, op, .. } => {
-                let Some((client, target)) = self.docker.get(source) else {
-                    return Err(SourceError::Other(
-                        "no Docker client for this source".into(),
-                    ));
+                let (client, target) = match (self.docker.get(source), self.configs.get(source)) {
+                    (Some((client, target)), _) => (client.clone(), target.clone()),
+                    (None, Some(cfg)) => (docker::connect(cfg)?, cfg.host.clone()),
+                    (None, None) => {
+                        return Err(SourceError::Other(
+                            "no Docker engine for this source".into(),
+                        ));
+                    }
                 };
-                container(client, id, op)
+                container(&client, id, op)
                     .await
-                    .map_err(|e| errors::map(target, &e))
+                    .map_err(|e| errors::map(&target, &e))
             }
         }
     }

@@ -101,8 +101,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
     let pollers = Pollers::start(config, &mut store, &tx, cancel);
     let (actions, action_rx) = mpsc::channel::<Action>(ACTION_CAPACITY);
     let audit_file = logging::state_dir(&|k| std::env::var(k).ok()).map(|d| d.join("audit.jsonl"));
-    let executor = Executor::new(
-        pollers.docker_clients(),
+    let executor = Executor::with_configs(
+        pollers.docker_configs(),
         config.read_only,
         AuditLog::new(audit_file),
     );

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bollard::Docker;
 use chrono::Utc;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::{self, JoinSet};
@@ -72,20 +71,15 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
         let cfg = cfg.clone();
         let cancel = cancel.clone();
         polls.spawn(async move {
-            let result = match docker::connect(&cfg) {
-                Ok(client) => {
-                    let (_focus, rx) = watch::channel(Focus::default());
-                    let refresh = Arc::new(Notify::new());
-                    let mut src = DockerSource::new(client, &cfg.host, rx, refresh, cancel);
-                    match tokio::time::timeout(timeout, src.poll()).await {
-                        Ok(r) => r,
-                        Err(_) => Err(SourceError::Timeout {
-                            target: cfg.host,
-                            secs: timeout.as_secs(),
-                        }),
-                    }
-                }
-                Err(e) => Err(e),
+            let (_focus, rx) = watch::channel(Focus::default());
+            let target = cfg.host.clone();
+            let mut src = DockerSource::lazy(cfg, rx, Arc::new(Notify::new()), cancel);
+            let result = match tokio::time::timeout(timeout, src.poll()).await {
+                Ok(r) => r,
+                Err(_) => Err(SourceError::Timeout {
+                    target,
+                    secs: timeout.as_secs(),
+                }),
             };
             Update::Polled {
                 source: id,
@@ -126,7 +120,7 @@ fn mark_unsupported(store: &mut Store) {
 pub struct Pollers {
     handles: HashMap<SourceId, DriverHandle>,
     focus: HashMap<SourceId, watch::Sender<Focus>>,
-    docker: HashMap<SourceId, (Docker, String)>,
+    docker: HashMap<SourceId, DockerConfig>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
     logs: Option<CancellationToken>,
@@ -142,16 +136,7 @@ impl Pollers {
     ) -> Pollers {
         let mut pollers = Pollers::default();
         for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
-            match docker::connect(cfg) {
-                Ok(client) => pollers.start_docker(id, cfg, client, tx, cancel),
-                Err(error) => {
-                    store.apply(Update::Polled {
-                        source: id,
-                        at: Utc::now(),
-                        result: Err(error),
-                    });
-                }
-            }
+            pollers.start_docker(id, cfg, tx, cancel);
         }
         mark_unsupported(store);
         pollers
@@ -161,29 +146,23 @@ impl Pollers {
         &mut self,
         id: SourceId,
         cfg: &DockerConfig,
-        client: Docker,
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
         let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
         let (focus_tx, focus_rx) = watch::channel(Focus::default());
-        let source = DockerSource::new(
-            client.clone(),
-            &cfg.host,
-            focus_rx,
-            Arc::clone(&handle.refresh),
-            cancel.clone(),
-        );
+        let refresh = Arc::clone(&handle.refresh);
+        let source = DockerSource::lazy(cfg.clone(), focus_rx, refresh, cancel.clone());
         let schedule = Schedule::for_interval(cfg.interval);
         let task = self.tasks.spawn(driver::run(source, id, schedule, links));
         self.owners.insert(task.id(), id);
         self.handles.insert(id, handle);
         self.focus.insert(id, focus_tx);
-        self.docker.insert(id, (client, cfg.host.clone()));
+        self.docker.insert(id, cfg.clone());
     }
 
-    /// The Docker clients by source, with their addresses, for the executor.
-    pub fn docker_clients(&self) -> HashMap<SourceId, (Docker, String)> {
+    /// The Docker engines by source, for the executor (which connects per action).
+    pub fn docker_configs(&self) -> HashMap<SourceId, DockerConfig> {
         self.docker.clone()
     }
 
@@ -211,12 +190,23 @@ impl Pollers {
         cancel: &CancellationToken,
     ) {
         self.stop_logs();
-        let Some((client, _)) = self.docker.get(&source) else {
+        let Some(cfg) = self.docker.get(&source) else {
             return;
+        };
+        let client = match docker::connect(cfg) {
+            Ok(c) => c,
+            Err(e) => {
+                let ended = Update::LogEnded {
+                    stream_id,
+                    reason: e.to_string(),
+                };
+                let _ = tx.try_send(ended);
+                return;
+            }
         };
         let token = cancel.child_token();
         let task = docker::logs::follow(
-            client.clone(),
+            client,
             container.to_owned(),
             stream_id,
             LOG_TAIL,

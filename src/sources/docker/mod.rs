@@ -74,7 +74,10 @@ pub fn connect(cfg: &DockerConfig) -> Result<Docker, SourceError> {
 
 /// A Docker engine polled for its containers.
 pub struct DockerSource {
-    client: Docker,
+    client: Option<Docker>,
+    config: Option<DockerConfig>,
+    refresh: Arc<Notify>,
+    cancel: CancellationToken,
     target: String,
     cache: HashMap<String, (convert::Brief, Container)>,
     dirty: Arc<Mutex<HashSet<String>>>,
@@ -85,7 +88,7 @@ pub struct DockerSource {
 }
 
 impl DockerSource {
-    /// A source on `client`; starts the event follower, which pokes `refresh`.
+    /// A source on a connected `client`; starts the event follower, which pokes `refresh`.
     pub fn new(
         client: Docker,
         target: &str,
@@ -93,18 +96,39 @@ impl DockerSource {
         refresh: Arc<Notify>,
         cancel: CancellationToken,
     ) -> Self {
-        let dirty = Arc::new(Mutex::new(HashSet::new()));
-        tokio::spawn(events::follow(
-            client.clone(),
-            Arc::clone(&dirty),
+        let mut source = Self::empty(None, target, focus, refresh, cancel);
+        source.start_events(&client);
+        source.client = Some(client);
+        source
+    }
+
+    /// A source that connects on its first poll, and again after each failure to
+    /// connect (a socket missing at start-up may appear later).
+    pub fn lazy(
+        config: DockerConfig,
+        focus: watch::Receiver<Focus>,
+        refresh: Arc<Notify>,
+        cancel: CancellationToken,
+    ) -> Self {
+        let target = config.host.clone();
+        Self::empty(Some(config), &target, focus, refresh, cancel)
+    }
+
+    fn empty(
+        config: Option<DockerConfig>,
+        target: &str,
+        focus: watch::Receiver<Focus>,
+        refresh: Arc<Notify>,
+        cancel: CancellationToken,
+    ) -> Self {
+        DockerSource {
+            client: None,
+            config,
             refresh,
             cancel,
-        ));
-        DockerSource {
-            client,
+            dirty: Arc::new(Mutex::new(HashSet::new())),
             target: target.to_owned(),
             cache: HashMap::new(),
-            dirty,
             cpu: HashMap::new(),
             stats: HashMap::new(),
             focus,
@@ -112,7 +136,35 @@ impl DockerSource {
         }
     }
 
-    async fn inspect_changed(&mut self, list: &[ContainerSummary]) -> Result<(), SourceError> {
+    fn start_events(&self, client: &Docker) {
+        let (dirty, refresh) = (Arc::clone(&self.dirty), Arc::clone(&self.refresh));
+        tokio::spawn(events::follow(
+            client.clone(),
+            dirty,
+            refresh,
+            self.cancel.clone(),
+        ));
+    }
+
+    /// The client, connecting first when there is none yet.
+    fn client(&mut self) -> Result<Docker, SourceError> {
+        if let Some(c) = &self.client {
+            return Ok(c.clone());
+        }
+        let Some(config) = &self.config else {
+            return Err(SourceError::Other("no Docker client".to_owned()));
+        };
+        let client = connect(config)?;
+        self.start_events(&client);
+        self.client = Some(client.clone());
+        Ok(client)
+    }
+
+    async fn inspect_changed(
+        &mut self,
+        client: &Docker,
+        list: &[ContainerSummary],
+    ) -> Result<(), SourceError> {
         let dirty: HashSet<String> = match self.dirty.lock() {
             Ok(mut d) => std::mem::take(&mut *d),
             Err(_) => HashSet::new(),
@@ -129,7 +181,7 @@ impl DockerSource {
             .collect();
         let answers: Vec<_> = stream::iter(stale)
             .map(|(b, s)| {
-                let client = self.client.clone();
+                let client = client.clone();
                 async move {
                     let answer = client.inspect_container(&b.id, None).await;
                     (b, s, answer)
@@ -189,7 +241,7 @@ impl DockerSource {
         ids
     }
 
-    async fn sample_stats(&mut self) {
+    async fn sample_stats(&mut self, client: &Docker) {
         let ids = self.stats_targets();
         let options = StatsOptions {
             stream: false,
@@ -198,7 +250,7 @@ impl DockerSource {
         let answers: Vec<_> = stream::iter(ids)
             .map(|id| {
                 let options = options.clone();
-                let client = self.client.clone();
+                let client = client.clone();
                 async move {
                     let first = client.stats(&id, Some(options)).next().await;
                     (id, first)
@@ -230,13 +282,13 @@ impl Source for DockerSource {
             all: true,
             ..Default::default()
         };
-        let list = self
-            .client
+        let client = self.client()?;
+        let list = client
             .list_containers(Some(options))
             .await
             .map_err(|e| errors::map(&self.target, &e))?;
-        self.inspect_changed(&list).await?;
-        self.sample_stats().await;
+        self.inspect_changed(&client, &list).await?;
+        self.sample_stats(&client).await;
         self.polls += 1;
         let mut containers: Vec<Container> = self
             .cache
