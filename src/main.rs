@@ -9,6 +9,8 @@ use flightdeck::{app, config, logging, status, theme};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One TLS crypto provider for every client (bollard's TLS path requires a default).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
