@@ -38,17 +38,19 @@ pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Enter on the Containers pane: fold a group, or open a container's detail view.
-pub fn select(app: &mut App) {
+/// Enter on the Containers pane: fold a group, or open a container's detail view
+/// (and poll its engine now, so the probes shown are fresh).
+pub fn select(app: &mut App) -> Vec<Effect> {
     let Some(id) = selected_row_id(app) else {
-        return;
+        return Vec::new();
     };
-    if id.starts_with("c:") {
+    if let Some((source, _)) = crate::ui::panes::containers::parse_container_id(&id) {
         app.view.containers.detail = Some(id);
         app.view.containers.detail_scroll = 0;
-    } else {
-        fold(app);
+        return vec![Effect::Refresh(vec![source])];
     }
+    fold(app);
+    Vec::new()
 }
 
 fn fold(app: &mut App) {

@@ -242,7 +242,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             t.descending = !t.descending;
         }
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
-            containers::select(app);
+            return containers::select(app);
         }
         Command::Save => return save(app),
         Command::Select

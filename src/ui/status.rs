@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::sources::Payload;
 use crate::state::Health;
+use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::health::format_age;
 use crate::theme::Role;
 
@@ -46,5 +48,24 @@ pub fn health_detail(
         Health::Crashed { message, .. } => Some(format!("poller crashed: {message} ({})", last())),
         Health::Unsupported { reason } => Some(reason.clone()),
         Health::NeverPolled | Health::Ok { .. } => None,
+    }
+}
+
+/// One line on what a source's last good data holds (`5 running · 1 unhealthy …`).
+pub fn data_summary(data: Option<&Payload>) -> Option<String> {
+    match data? {
+        Payload::Containers(list) => {
+            let count = |f: &dyn Fn(&Container) -> bool| list.iter().filter(|c| f(c)).count();
+            let running = count(&Container::is_running);
+            let unhealthy = count(&|c| c.health == ContainerHealth::Unhealthy);
+            let restarting = count(&|c| c.state == ContainerState::Restarting);
+            let failed =
+                count(&|c| c.state == ContainerState::Exited && c.exit_code.unwrap_or(0) != 0);
+            Some(format!(
+                "{running} running · {unhealthy} unhealthy · {restarting} restarting · \
+                 {failed} failed · {} in all",
+                list.len()
+            ))
+        }
     }
 }

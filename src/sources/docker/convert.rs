@@ -155,7 +155,12 @@ fn detail(inspect: &ContainerInspectResponse) -> ContainerDetail {
         .unwrap_or_default();
     let command = config
         .and_then(|c| c.cmd.as_ref())
-        .map(|c| c.join(" "))
+        .map(|c| {
+            c.iter()
+                .map(|a| shell_quote(a))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default();
     ContainerDetail {
         probes,
@@ -164,6 +169,16 @@ fn detail(inspect: &ContainerInspectResponse) -> ContainerDetail {
         mounts: mounts(inspect),
         networks: networks(inspect),
         command,
+    }
+}
+
+/// Quotes an argument the way a shell would need it, so word boundaries show.
+fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
     }
 }
 
@@ -286,5 +301,10 @@ mod tests {
         assert_eq!(c.detail.networks, vec!["bridge 172.17.0.2"]);
         assert_eq!(c.detail.probes[0].output, "ok");
         assert_eq!(c.detail.command, "httpd -f");
+        assert_eq!(
+            shell_quote("echo 'hi' && exit 3"),
+            r"'echo '\''hi'\'' && exit 3'"
+        );
+        assert_eq!(shell_quote(""), "''");
     }
 }

@@ -185,6 +185,13 @@ pub fn uptime(c: &Container, now: DateTime<Utc>) -> String {
             }
         }
         ContainerState::Created => "never started".to_owned(),
+        // A restart loop is not uptime: say what the last run ended with.
+        ContainerState::Restarting => {
+            let code = c
+                .exit_code
+                .map_or_else(|| "?".to_owned(), |e| e.to_string());
+            format!("last exit {code}")
+        }
         _ => c
             .started_at
             .map_or_else(|| "–".to_owned(), |t| format!("up {}", format_age(now, t))),

@@ -70,6 +70,8 @@ fn lines(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line<
     out.extend(c.detail.env.iter().map(|(k, v)| pair(k, v, theme)));
     section(&mut out, "Mounts", c.detail.mounts.len(), theme);
     out.extend(c.detail.mounts.iter().map(|m| item(m, theme)));
+    section(&mut out, "Ports", c.ports.len(), theme);
+    out.extend(c.ports.iter().map(|p| item(p, theme)));
     section(&mut out, "Networks", c.detail.networks.len(), theme);
     out.extend(c.detail.networks.iter().map(|n| item(n, theme)));
     section(&mut out, "Labels", c.labels.len(), theme);

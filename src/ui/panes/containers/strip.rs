@@ -45,17 +45,26 @@ pub fn draw(
         mem(c, false),
         format!("peak {}", bytes(mem_peak)),
     ];
-    // CPU is scaled to at least one full CPU so an idle container looks idle;
-    // memory to its own peak, since the limit would flatten every trend.
+    // Both scale to a quarter above their peak, so a trend shows without bars
+    // pinned at the top; CPU to at least 5 % so an idle container looks idle.
+    let cpu_max = (cpu_peak + cpu_peak / 4).max(50);
     gauge(
         frame,
         cpu_area,
         cpu_label,
         &cpu_series,
-        Some(cpu_peak.max(1000)),
+        Some(cpu_max),
         theme,
     );
-    gauge(frame, mem_area, mem_label, &mem_series, None, theme);
+    let mem_max = (mem_peak + mem_peak / 4).max(1);
+    gauge(
+        frame,
+        mem_area,
+        mem_label,
+        &mem_series,
+        Some(mem_max),
+        theme,
+    );
 }
 
 /// One labelled sparkline: three label lines on the left, the newest samples right.
