@@ -1,12 +1,13 @@
 //! The Docker source: lists containers every interval, inspects only what changed,
-//! samples one-shot stats for what is on screen (the selected row every poll, the
-//! visible rows every 5th, everything running every 30th), and follows the engine's
-//! event stream so state changes show within a second.
+//! and follows the engine's event stream so state changes show within a second.
+//! Stats are sampled by a background task (`sampler`) for what is on screen, and
+//! each poll attaches the latest samples.
 
 mod convert;
 pub mod errors;
 mod events;
 pub mod logs;
+mod sampler;
 mod stats;
 
 use std::collections::{HashMap, HashSet};
@@ -15,8 +16,7 @@ use std::time::Duration;
 
 use bollard::Docker;
 use bollard::models::{ContainerInspectResponse, ContainerSummary};
-use bollard::query_parameters::{ListContainersOptions, StatsOptions};
-use chrono::Utc;
+use bollard::query_parameters::ListContainersOptions;
 use futures_util::{StreamExt, stream};
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
@@ -24,16 +24,10 @@ use tokio_util::sync::CancellationToken;
 use super::{Payload, Source};
 use crate::config::DockerConfig;
 use crate::error::SourceError;
-use crate::state::container::{Container, ContainerStats};
-use stats::CpuSample;
+use crate::state::container::Container;
 
-/// Requests in flight at once per engine (inspects, stats).
+/// Inspects in flight at once per engine.
 const CONCURRENCY: usize = 8;
-/// Visible rows get fresh stats every this many polls.
-const VISIBLE_EVERY: u64 = 5;
-/// Every running container gets fresh stats every this many polls.
-const SWEEP_EVERY: u64 = 30;
-
 /// Which containers are on screen, so stats go where they are seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Focus {
@@ -81,10 +75,10 @@ pub struct DockerSource {
     target: String,
     cache: HashMap<String, (convert::Brief, Container)>,
     dirty: Arc<Mutex<HashSet<String>>>,
-    cpu: HashMap<String, CpuSample>,
-    stats: HashMap<String, ContainerStats>,
+    samples: sampler::Samples,
+    running: watch::Sender<HashSet<String>>,
     focus: watch::Receiver<Focus>,
-    polls: u64,
+    interval: Duration,
 }
 
 impl DockerSource {
@@ -110,8 +104,10 @@ impl DockerSource {
         refresh: Arc<Notify>,
         cancel: CancellationToken,
     ) -> Self {
-        let target = config.host.clone();
-        Self::empty(Some(config), &target, focus, refresh, cancel)
+        let (target, interval) = (config.host.clone(), config.interval);
+        let mut source = Self::empty(Some(config), &target, focus, refresh, cancel);
+        source.interval = interval;
+        source
     }
 
     fn empty(
@@ -129,13 +125,14 @@ impl DockerSource {
             dirty: Arc::new(Mutex::new(HashSet::new())),
             target: target.to_owned(),
             cache: HashMap::new(),
-            cpu: HashMap::new(),
-            stats: HashMap::new(),
+            samples: sampler::Samples::default(),
+            running: watch::channel(HashSet::new()).0,
             focus,
-            polls: 0,
+            interval: Duration::from_secs(2),
         }
     }
 
+    /// Starts the event follower and the stats sampler on `client`.
     fn start_events(&self, client: &Docker) {
         let (dirty, refresh) = (Arc::clone(&self.dirty), Arc::clone(&self.refresh));
         tokio::spawn(events::follow(
@@ -144,6 +141,13 @@ impl DockerSource {
             refresh,
             self.cancel.clone(),
         ));
+        let links = sampler::SamplerLinks {
+            focus: self.focus.clone(),
+            running: self.running.subscribe(),
+            out: Arc::clone(&self.samples),
+            cancel: self.cancel.clone(),
+        };
+        tokio::spawn(sampler::run(client.clone(), self.interval, links));
     }
 
     /// The client, connecting first when there is none yet.
@@ -202,76 +206,12 @@ impl DockerSource {
         }
         let alive: HashSet<&str> = list.iter().filter_map(|s| s.id.as_deref()).collect();
         self.cache.retain(|id, _| alive.contains(id.as_str()));
-        self.cpu.retain(|id, _| alive.contains(id.as_str()));
-        self.stats.retain(|id, _| alive.contains(id.as_str()));
         Ok(())
     }
 
     fn remember(&mut self, b: convert::Brief, s: &ContainerSummary, i: &ContainerInspectResponse) {
         if let Some(c) = convert::container(s, i) {
             self.cache.insert(b.id.clone(), (b, c));
-        }
-    }
-
-    /// Ids that get a fresh stats sample this poll.
-    fn stats_targets(&self) -> Vec<String> {
-        let focus = self.focus.borrow();
-        let running = |id: &str| self.cache.get(id).is_some_and(|(_, c)| c.is_running());
-        let mut ids: Vec<String> = Vec::new();
-        let unsampled = |id: &&String| !self.stats.contains_key(*id);
-        if self.polls % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            ids.extend(self.cache.keys().filter(|id| running(id)).cloned());
-        } else if self.polls.is_multiple_of(VISIBLE_EVERY) {
-            ids.extend(focus.visible.iter().filter(|id| running(id)).cloned());
-        } else {
-            ids.extend(
-                focus
-                    .visible
-                    .iter()
-                    .filter(unsampled)
-                    .filter(|id| running(id))
-                    .cloned(),
-            );
-        }
-        if let Some(sel) = focus.selected.as_ref().filter(|id| running(id)) {
-            ids.push(sel.clone());
-        }
-        ids.sort();
-        ids.dedup();
-        ids
-    }
-
-    async fn sample_stats(&mut self, client: &Docker) {
-        let ids = self.stats_targets();
-        let options = StatsOptions {
-            stream: false,
-            one_shot: true,
-        };
-        let answers: Vec<_> = stream::iter(ids)
-            .map(|id| {
-                let options = options.clone();
-                let client = client.clone();
-                async move {
-                    let first = client.stats(&id, Some(options)).next().await;
-                    (id, first)
-                }
-            })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        let now = Utc::now();
-        for (id, answer) in answers {
-            let Some(Ok(sample)) = answer else { continue };
-            let prev = self.cpu.get(&id).copied();
-            if let Some(s) = stats::to_stats(&sample, prev, now) {
-                // The first sample has no previous one: keep CPU unknown until the second.
-                if prev.is_some() || !self.stats.contains_key(&id) {
-                    self.stats.insert(id.clone(), s);
-                }
-            }
-            if let Some(cpu) = stats::cpu_sample(&sample) {
-                self.cpu.insert(id, cpu);
-            }
         }
     }
 }
@@ -288,14 +228,20 @@ impl Source for DockerSource {
             .await
             .map_err(|e| errors::map(&self.target, &e))?;
         self.inspect_changed(&client, &list).await?;
-        self.sample_stats(&client).await;
-        self.polls += 1;
+        let running: HashSet<String> = self
+            .cache
+            .values()
+            .filter(|(_, c)| c.is_running())
+            .map(|(b, _)| b.id.clone())
+            .collect();
+        self.running.send_replace(running);
+        let samples = self.samples.lock().map(|m| m.clone()).unwrap_or_default();
         let mut containers: Vec<Container> = self
             .cache
             .values()
             .map(|(_, c)| {
                 let mut c = c.clone();
-                c.stats = self.stats.get(&c.id).copied().filter(|_| c.is_running());
+                c.stats = samples.get(&c.id).copied().filter(|_| c.is_running());
                 c
             })
             .collect();
