@@ -9,6 +9,7 @@ mod docker_fixtures;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use docker_fixtures::{Engine, Fixture, HOST, IDLE, IMAGE, REVISION, Started, brief, docker_ok};
@@ -202,11 +203,13 @@ async fn engine_events_refresh_within_two_seconds() {
     e.poll().await;
     until_subscribed(&e, &fx).await;
 
-    let c = fx.idle("late");
+    let c = fx.run("late", &[], &["sh", "-c", IDLE]);
     refreshed_within_2s(&mut e, &c.name, "running", |c| {
         c.state == ContainerState::Running
     })
     .await;
+
+    Fixture::wait_ready(&c);
 
     docker_ok(&["stop", &c.id]);
     refreshed_within_2s(&mut e, &c.name, "exited", |c| {
@@ -445,7 +448,7 @@ async fn logs_keep_stdout_and_stderr_apart() {
         cancel.clone(),
     ));
 
-    let want = ["out-one", "err-one", "out-two"];
+    let want = ["out-one", "err-one", "out-two", "ready"];
     let lines = collect_logs(&mut rx, 1, |l| want.iter().all(|w| has_text(l, w))).await;
     cancel.cancel();
 
@@ -460,7 +463,7 @@ async fn logs_keep_stdout_and_stderr_apart() {
         .collect();
     assert_eq!(
         stdout,
-        ["out-one", "out-two"],
+        ["out-one", "out-two", "ready"],
         "stdout in order, nothing else"
     );
     assert!(lines.iter().all(|l| l.timestamp.is_some()), "{lines:?}");
@@ -506,6 +509,18 @@ async fn a_removed_container_ends_its_log() {
 
 // -- stats ------------------------------------------------------------------------
 
+/// Stats are sampled off the poll's path, one tick per interval (2 s), so the first
+/// sample of a newly selected row may take up to two ticks to show in a poll.
+const SAMPLED: Duration = Duration::from_secs(10);
+
+/// Puts `c` on screen, selected.
+fn select(e: &Engine, c: &Started) {
+    e.focus.send_replace(Focus {
+        selected: Some(c.id.clone()),
+        visible: vec![c.id.clone()],
+    });
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_selected_container_gets_memory_stats() {
     require_engine!();
@@ -515,16 +530,12 @@ async fn the_selected_container_gets_memory_stats() {
     let unseen = e.wait_for(&c.name, "running", SHOWS, is_running).await;
     assert_eq!(unseen.stats, None, "not on screen: not sampled");
 
-    e.focus.send_replace(Focus {
-        selected: Some(c.id.clone()),
-        visible: vec![c.id.clone()],
-    });
-    e.poll().await;
-    let seen = e.find(&c.name).await.expect("listed");
+    select(&e, &c);
+    let seen = e
+        .wait_for(&c.name, "sampled", SAMPLED, |c| c.stats.is_some())
+        .await;
 
-    let stats = seen
-        .stats
-        .unwrap_or_else(|| panic!("no stats after two polls: {}", brief(&seen)));
+    let stats = seen.stats.unwrap();
     assert!(stats.mem_used > 0, "{}", brief(&seen));
     assert!(stats.mem_limit > 0, "{}", brief(&seen));
     assert!(stats.mem_used <= stats.mem_limit, "{}", brief(&seen));
@@ -546,51 +557,26 @@ async fn a_busy_container_shows_cpu_between_samples() {
     );
     let mut e = Engine::connect();
     e.wait_for(&c.name, "running", SHOWS, is_running).await;
-    e.focus.send_replace(Focus {
-        selected: Some(c.id.clone()),
-        visible: vec![c.id.clone()],
-    });
+    select(&e, &c);
 
-    let deadline = Instant::now() + SHOWS;
-    let mut last = None;
-    while Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        last = e.find(&c.name).await.and_then(|c| c.stats);
-        if last.is_some_and(|s| s.cpu_percent > 10.0) {
-            break;
-        }
-    }
-    let stats = last.expect("stats of the selected container");
-    assert!(
-        stats.cpu_percent > 10.0,
-        "a spinning shell at 0.5 CPU: {stats:?}"
-    );
+    // CPU needs two samples; until then it reads 0.
+    let seen = e
+        .wait_for(&c.name, "using CPU", SAMPLED, |c| {
+            c.stats.is_some_and(|s| s.cpu_percent > 10.0)
+        })
+        .await;
+    let stats = seen.stats.unwrap();
     assert!(stats.cpu_percent < 80.0, "capped at 0.5 CPU: {stats:?}");
 }
 
 // -- errors -----------------------------------------------------------------------
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_socket_is_unreachable_and_says_what_to_do() {
-    let host = "unix:///nonexistent/docker.sock";
-    let cfg = docker_fixtures::engine_config(host);
-    let cancel = CancellationToken::new();
-    let result = match docker::connect(&cfg) {
-        Ok(client) => {
-            let (_focus, focus_rx) = watch::channel(Focus::default());
-            let refresh = std::sync::Arc::new(Notify::new());
-            let mut source = DockerSource::new(client, host, focus_rx, refresh, cancel.clone());
-            source.poll().await
-        }
-        Err(e) => Err(e),
-    };
-    cancel.cancel();
+const MISSING: &str = "unix:///nonexistent/docker.sock";
 
-    let Err(err) = result else {
-        panic!("polling '{host}' succeeded")
-    };
+/// The error names the socket and says what to do.
+fn assert_unreachable_with_hint(err: &SourceError) {
     assert!(
-        matches!(&err, SourceError::Unreachable { target, .. } if target == host),
+        matches!(err, SourceError::Unreachable { target, .. } if target == MISSING),
         "{err:?}"
     );
     let message = err.to_string();
@@ -602,7 +588,64 @@ async fn a_missing_socket_is_unreachable_and_says_what_to_do() {
         message.contains("DOCKER_HOST") && message.contains("engine running"),
         "says what to do: {message}"
     );
-    // Permission denied (SourceError::Auth) is not tested: as root every socket opens.
+}
+
+// Permission denied (SourceError::Auth) is not tested: as root every socket opens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_socket_is_unreachable_and_says_what_to_do() {
+    let cfg = docker_fixtures::engine_config(MISSING);
+    let cancel = CancellationToken::new();
+    let links = || (watch::channel(Focus::default()).1, Arc::new(Notify::new()));
+
+    // Connected up front (`new`): unix sockets are only opened by the first request.
+    let (focus, refresh) = links();
+    let connected = match docker::connect(&cfg) {
+        Ok(client) => DockerSource::new(client, MISSING, focus, refresh, cancel.clone())
+            .poll()
+            .await
+            .err(),
+        Err(e) => Some(e),
+    };
+    // Connected by the first poll (`lazy`), as the app and `status` do.
+    let (focus, refresh) = links();
+    let lazy = DockerSource::lazy(cfg, focus, refresh, cancel.clone())
+        .poll()
+        .await
+        .err();
+    cancel.cancel();
+
+    assert_unreachable_with_hint(&connected.expect("polling a missing socket failed"));
+    assert_unreachable_with_hint(&lazy.expect("polling a missing socket failed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_executor_connects_per_action() {
+    require_engine!();
+    let fx = Fixture::new();
+    let c = fx.idle("peruse");
+    let mut e = Engine::connect();
+    e.wait_for(&c.name, "running", SHOWS, is_running).await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let configs = |host| HashMap::from([(SourceId(0), docker_fixtures::engine_config(host))]);
+
+    let up = Executor::with_configs(configs(HOST), false, AuditLog::new(Some(audit.clone())));
+    up.execute(&action(&c, ContainerOp::Stop))
+        .await
+        .expect("stop");
+    e.wait_for(&c.name, "stopped", SHOWS, |c| {
+        c.state == ContainerState::Exited
+    })
+    .await;
+
+    let down = Executor::with_configs(configs(MISSING), false, AuditLog::new(Some(audit.clone())));
+    let err = down.execute(&action(&c, ContainerOp::Start)).await;
+    assert_unreachable_with_hint(&err.expect_err("start through a missing socket"));
+
+    let lines = audit_lines(&audit);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_audited(&lines[0], &c, "stop", "ok");
+    assert_audited(&lines[1], &c, "start", "error");
 }
 
 // -- status -----------------------------------------------------------------------

@@ -29,8 +29,9 @@ pub const IMAGE: &str = "flightdeck-test:busybox";
 pub const LABEL: &str = "flightdeck.test";
 /// The commit the test image is labelled with.
 pub const REVISION: &str = "0123456789abcdef0123456789abcdef01234567";
-/// A long-running command that exits at once (code 0) on SIGTERM, so stops are fast.
-pub const IDLE: &str = "trap 'exit 0' TERM; sleep 100000 & wait";
+/// A long-running command that exits at once (code 0) on SIGTERM, so stops are fast;
+/// it prints `ready` once the trap is set.
+pub const IDLE: &str = "trap 'exit 0' TERM; echo ready; sleep 100000 & wait";
 
 /// Whether the engine is there; panics when `CI` is set and it is not (CI must not
 /// skip), else says why the test is skipped. Builds the test image when missing.
@@ -153,9 +154,25 @@ impl Fixture {
         self.create("create", role, options, cmd)
     }
 
-    /// A running container that stops at once on SIGTERM.
+    /// A running container that stops at once (code 0) on SIGTERM; returns once it
+    /// is [ready](Self::wait_ready).
     pub fn idle(&self, role: &str) -> Started {
-        self.run(role, &[], &["sh", "-c", IDLE])
+        let c = self.run(role, &[], &["sh", "-c", IDLE]);
+        Self::wait_ready(&c);
+        c
+    }
+
+    /// Waits until a container running [`IDLE`] has set its SIGTERM trap (a PID 1
+    /// without one ignores SIGTERM, and a stop then waits for the timeout and kills).
+    pub fn wait_ready(c: &Started) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !docker_ok(&["logs", &c.id]).contains("ready") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "'{}' never printed 'ready'",
+                c.name
+            );
+        }
     }
 
     fn create(&self, verb: &str, role: &str, options: &[&str], cmd: &[&str]) -> Started {
@@ -323,7 +340,11 @@ pub fn brief(c: &Container) -> String {
         c.started_at
     );
     if let Some(s) = c.stats {
-        let _ = write!(out, " mem={}/{}", s.mem_used, s.mem_limit);
+        let _ = write!(
+            out,
+            " mem={}/{} cpu={:.1}%",
+            s.mem_used, s.mem_limit, s.cpu_percent
+        );
     }
     out
 }

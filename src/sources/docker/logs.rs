@@ -2,6 +2,8 @@
 //! batched so a chatty container cannot flood the event loop. Stdout and stderr
 //! stay told apart; the engine's timestamps are split off each line.
 
+use std::time::Duration;
+
 use bollard::Docker;
 use bollard::container::LogOutput;
 use bollard::query_parameters::LogsOptions;
@@ -70,16 +72,24 @@ pub async fn follow(
 }
 
 async fn ended_reason(client: &Docker, id: &str) -> String {
-    match client.inspect_container(id, None).await {
-        Err(bollard::errors::Error::DockerResponseServerError {
-            status_code: 404, ..
-        }) => "the container was removed".to_owned(),
-        Ok(i) if i.state.as_ref().and_then(|s| s.running) == Some(true) => {
-            "the engine closed the log stream".to_owned()
+    // `docker rm -f` ends the stream at the kill, before the removal finishes:
+    // look twice before calling it a stop.
+    for attempt in 0..2 {
+        match client.inspect_container(id, None).await {
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => {
+                return "the container was removed".to_owned();
+            }
+            Ok(i) if i.state.as_ref().and_then(|s| s.running) == Some(true) => {
+                return "the engine closed the log stream".to_owned();
+            }
+            Ok(_) if attempt == 0 => tokio::time::sleep(Duration::from_millis(300)).await,
+            Ok(_) => return "the container stopped".to_owned(),
+            Err(e) => return format!("the log ended: {e}"),
         }
-        Ok(_) => "the container stopped".to_owned(),
-        Err(e) => format!("the log ended: {e}"),
     }
+    "the container stopped".to_owned()
 }
 
 /// Reassembles whole lines from log frames, per stream.

@@ -71,7 +71,7 @@ pub struct SamplerLinks {
 /// Runs until cancelled, one tick per `interval` (or later, when sampling is slow).
 pub async fn run(client: Docker, interval: Duration, links: SamplerLinks) {
     let SamplerLinks {
-        focus,
+        mut focus,
         running,
         out,
         cancel,
@@ -110,9 +110,11 @@ pub async fn run(client: Docker, interval: Duration, links: SamplerLinks) {
             }
         }
         tick += 1;
+        // A new selection is sampled at once rather than a tick later.
         tokio::select! {
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(interval) => {}
+            changed = focus.changed() => if changed.is_err() { return },
         }
     }
 }
