@@ -144,7 +144,7 @@ fn item_detail(item: &Item) -> String {
 }
 
 /// The items of one source's last good data.
-fn source_items(s: &SourceState) -> Vec<Item> {
+pub fn source_items(s: &SourceState) -> Vec<Item> {
     match &s.data {
         Some(Payload::Containers(list)) => list
             .iter()

@@ -394,3 +394,38 @@ fn focus_names_selected_and_visible_containers() {
         "off the tab nothing is in focus"
     );
 }
+
+#[test]
+fn bell_rings_once_when_a_container_turns_critical_and_only_when_enabled() {
+    let poll = |list: Vec<Container>, t| {
+        Msg::Source(Update::Polled {
+            source: SourceId(0),
+            at: at(t),
+            result: Ok(Payload::Containers(list)),
+        })
+    };
+    let mut broken = container("api", ContainerState::Running, None);
+    broken.health = ContainerHealth::Unhealthy;
+    let fine = container("api", ContainerState::Running, None);
+    let mut a = app(vec![spec(SourceKind::Docker, "local")]);
+    a.bell = true;
+    assert!(
+        update(&mut a, poll(vec![broken.clone()], 0)).is_empty(),
+        "no bell for what was broken at start"
+    );
+    assert!(update(&mut a, poll(vec![fine.clone()], 2)).is_empty());
+    assert_eq!(
+        update(&mut a, poll(vec![broken.clone()], 4)),
+        vec![Effect::Bell]
+    );
+    assert!(
+        update(&mut a, poll(vec![broken.clone()], 6)).is_empty(),
+        "rings once, not every poll"
+    );
+    a.bell = false;
+    update(&mut a, poll(vec![fine], 8));
+    assert!(
+        update(&mut a, poll(vec![broken], 10)).is_empty(),
+        "bell = false stays quiet"
+    );
+}

@@ -10,6 +10,7 @@ pub mod run;
 pub mod update;
 pub mod view_state;
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -35,6 +36,10 @@ pub struct App {
     pub keymap: Keymap,
     /// Whether mutations are refused.
     pub read_only: bool,
+    /// Whether to ring the bell when something turns critical (`bell = true`).
+    pub bell: bool,
+    /// Ids of the items each source reported critical last time, for the bell.
+    pub critical: HashMap<SourceId, HashSet<String>>,
     /// The time of the latest message; ages on screen are relative to it.
     pub now: DateTime<Utc>,
     /// Terminal size in cells (width, height).
@@ -51,6 +56,8 @@ impl App {
             view: ViewState::default(),
             keymap,
             read_only,
+            bell: false,
+            critical: HashMap::new(),
             now,
             size: (80, 24),
             dirty: true,

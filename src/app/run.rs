@@ -107,7 +107,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
         AuditLog::new(audit_file),
     );
     tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
-    let app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
+    let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
+    app.bell = config.bell;
     (
         app,
         Ctx {

@@ -1,6 +1,8 @@
 //! `update`: the only writer of `App`. Pure: no I/O, no clock reads, no spawning;
 //! it returns `Effect`s for the loop to perform.
 
+use std::collections::HashSet;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::App;
@@ -100,11 +102,39 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             Vec::new()
         }
         other => {
+            let polled = match &other {
+                Update::Polled {
+                    source,
+                    result: Ok(_),
+                    ..
+                } => Some(*source),
+                _ => None,
+            };
             if app.store.apply(other) {
                 app.dirty = true;
             }
-            Vec::new()
+            match polled {
+                Some(source) if newly_critical(app, source) && app.bell => vec![Effect::Bell],
+                _ => Vec::new(),
+            }
         }
+    }
+}
+
+/// Records which of the source's items are critical now; true when one turned
+/// critical since the last poll (never on a source's first poll: no ringing at start).
+fn newly_critical(app: &mut App, source: SourceId) -> bool {
+    let Some(s) = app.store.source(source) else {
+        return false;
+    };
+    let now: HashSet<String> = crate::status::source_items(s)
+        .into_iter()
+        .filter(|i| i.severity == crate::state::Severity::Critical)
+        .map(|i| i.id)
+        .collect();
+    match app.critical.insert(source, now) {
+        Some(before) => app.critical[&source].iter().any(|id| !before.contains(id)),
+        None => false,
     }
 }
 
