@@ -288,3 +288,33 @@ fn selection_moves_with_j_k_g_and_g() {
     update(&mut a, ch('g'));
     assert_eq!(a.view.table().selected.as_deref(), Some("docker h0"));
 }
+
+#[test]
+fn idle_source_with_unchanged_data_redraws_nothing_until_it_turns_stale() {
+    use flightdeck::sources::Payload;
+    let mut a = app(vec![spec(SourceKind::Docker, "local")]);
+    let ok = |t| {
+        Msg::Source(Update::Polled {
+            source: SourceId(0),
+            at: at(t),
+            result: Ok(Payload::Containers(vec![])),
+        })
+    };
+    update(&mut a, ok(0));
+    update(&mut a, Msg::Tick { now: at(0) });
+    a.dirty = false;
+    update(&mut a, ok(15));
+    assert!(!a.dirty, "the same data again changes nothing on screen");
+    update(&mut a, Msg::Tick { now: at(15) });
+    // Interval 15 s: stale 45 s after the last poll, so the next wake is then (+1 s).
+    assert_eq!(a.next_wakeup(), Some(Duration::from_secs(46)));
+    update(&mut a, Msg::Tick { now: at(61) });
+    assert_eq!(
+        a.next_wakeup(),
+        Some(Duration::from_secs(1)),
+        "stale: its age ticks"
+    );
+    a.dirty = false;
+    update(&mut a, ok(62));
+    assert!(a.dirty, "fresh again after being stale: redraw");
+}

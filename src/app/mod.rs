@@ -174,31 +174,64 @@ impl App {
             .collect()
     }
 
-    /// How long the loop may sleep before an age on screen or a toast changes.
-    ///
-    /// Ages read in seconds under a minute (tick every second), then in minutes.
+    /// How long the loop may sleep before anything on screen changes by itself:
+    /// an age (seconds under a minute, then minutes), fresh data turning stale,
+    /// a container's uptime on the Containers tab, or a toast expiring.
     pub fn next_wakeup(&self) -> Option<Duration> {
-        let ages = self.store.sources.iter().filter_map(|s| match &s.health {
-            Health::Ok { at } | Health::Error { since: at, .. } | Health::Crashed { at, .. } => {
-                Some((self.now - *at).num_seconds().max(0))
+        let age_tick = |age: i64| {
+            if age < 60 {
+                1000
+            } else {
+                (60 - age % 60) * 1000
             }
-            Health::NeverPolled | Health::Unsupported { .. } => None,
-        });
-        let age_tick = ages
-            .map(|age| if age < 60 { 1 } else { 60 - age % 60 })
-            .min()
-            .map(|s| Duration::from_secs(s.cast_unsigned()));
-        let toast = self.view.toast.as_ref().map(|t| {
-            let ms = (t.until - self.now)
-                .num_milliseconds()
-                .max(0)
-                .cast_unsigned();
-            Duration::from_millis(ms)
-        });
-        match (age_tick, toast) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        };
+        let mut waits: Vec<i64> = Vec::new();
+        for s in &self.store.sources {
+            match &s.health {
+                Health::Ok { at } => {
+                    let limit = chrono::Duration::from_std(s.spec.interval * 3).unwrap_or_default();
+                    let stale_in = (*at + limit - self.now).num_milliseconds();
+                    let age = (self.now - *at).num_seconds().max(0);
+                    waits.push(if stale_in >= 0 {
+                        stale_in + 1000
+                    } else {
+                        age_tick(age)
+                    });
+                }
+                Health::Error { since: at, .. } | Health::Crashed { at, .. } => {
+                    waits.push(age_tick((self.now - *at).num_seconds().max(0)));
+                }
+                Health::NeverPolled | Health::Unsupported { .. } => {}
+            }
         }
+        if let Some(age) = self.youngest_container_age() {
+            waits.push(if age < 60 { 1000 } else { 60_000 });
+        }
+        if let Some(t) = &self.view.toast {
+            waits.push((t.until - self.now).num_milliseconds().max(0));
+        }
+        waits
+            .into_iter()
+            .min()
+            .map(|ms| Duration::from_millis(ms.max(0).cast_unsigned()))
+    }
+
+    /// Seconds since the most recent container start or stop, on the Containers tab.
+    fn youngest_container_age(&self) -> Option<i64> {
+        if self.view.tab != Tab::Containers {
+            return None;
+        }
+        self.store
+            .sources
+            .iter()
+            .filter_map(|s| match &s.data {
+                Some(crate::sources::Payload::Containers(list)) => Some(list),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|c| c.started_at.max(c.finished_at))
+            .map(|t| (self.now - t).num_seconds().max(0))
+            .min()
     }
 }
 

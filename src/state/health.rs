@@ -55,6 +55,12 @@ impl Health {
     }
 }
 
+/// Data counts as stale once three poll intervals passed without a new poll.
+pub fn is_stale(at: DateTime<Utc>, interval: std::time::Duration, now: DateTime<Utc>) -> bool {
+    let limit = chrono::Duration::from_std(interval * 3).unwrap_or(chrono::Duration::MAX);
+    now - at > limit
+}
+
 /// Formats an age coarsely: `5s`, `3m`, `2h`, `4d` (seconds only under a minute).
 pub fn format_age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let secs = (now - then).num_seconds().max(0);

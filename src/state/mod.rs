@@ -116,10 +116,14 @@ fn apply_poll(
 ) -> bool {
     match result {
         Ok(payload) => {
+            // Unchanged data from a source that was fresh changes nothing on screen,
+            // so an idle dashboard does not redraw on every poll.
+            let unchanged = matches!(s.health, Health::Ok { at: prev } if !health::is_stale(prev, s.spec.interval, at))
+                && s.data.as_ref() == Some(&payload);
             s.health = Health::Ok { at };
             s.last_ok = Some(at);
             s.data = Some(payload);
-            true
+            !unchanged
         }
         Err(error) => {
             let since = match &s.health {

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::status::{health_age, health_badge};
+use super::status::{health_age, source_badge};
 use crate::app::App;
 use crossterm::event::KeyEvent;
 
@@ -67,14 +67,14 @@ fn source_spans<'a>(app: &App, theme: &Theme, words: bool) -> Vec<Span<'a>> {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.style(Role::Muted)));
         }
-        let (role, glyph) = health_badge(&s.health);
+        let (role, glyph, word) = source_badge(&s.health, s.spec.interval, app.now);
         spans.push(Span::styled(format!("{glyph} "), theme.style(role)));
         spans.push(Span::styled(s.spec.label(), theme.style(Role::Text)));
-        let age = health_age(&s.health, app.now)
+        let age = health_age(&s.health, s.spec.interval, app.now)
             .map(|a| format!(" {a}"))
             .unwrap_or_default();
         let word = if words {
-            format!(" {}", s.health.label())
+            format!(" {word}")
         } else {
             String::new()
         };

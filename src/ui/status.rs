@@ -6,8 +6,24 @@ use chrono::{DateTime, Utc};
 use crate::sources::Payload;
 use crate::state::Health;
 use crate::state::container::{Container, ContainerHealth, ContainerState};
-use crate::state::health::format_age;
+use std::time::Duration;
+
+use crate::state::health::{format_age, is_stale};
 use crate::theme::Role;
+
+/// The role, glyph and word of a source's health at `now` (stale data has its own).
+pub fn source_badge(
+    health: &Health,
+    interval: Duration,
+    now: DateTime<Utc>,
+) -> (Role, &'static str, &'static str) {
+    let word = health_word(health, interval, now);
+    if word == "stale" {
+        return (Role::Stale, "≈", word);
+    }
+    let (role, glyph) = health_badge(health);
+    (role, glyph, word)
+}
 
 /// The role and glyph of a source's health.
 pub fn health_badge(health: &Health) -> (Role, &'static str) {
@@ -20,10 +36,21 @@ pub fn health_badge(health: &Health) -> (Role, &'static str) {
     }
 }
 
-/// The age to show beside a source: of its data when ok, of the error otherwise.
-pub fn health_age(health: &Health, now: DateTime<Utc>) -> Option<String> {
+/// The word for a source's health: `ok` turns `stale` when polls stopped arriving.
+pub fn health_word(health: &Health, interval: Duration, now: DateTime<Utc>) -> &'static str {
     match health {
-        Health::Ok { at } | Health::Crashed { at, .. } => Some(format_age(now, *at)),
+        Health::Ok { at } if is_stale(*at, interval, now) => "stale",
+        h => h.label(),
+    }
+}
+
+/// The age to show beside a source: of its data once stale (fresh data needs no
+/// age, and leaving it out keeps an idle screen still), of the error otherwise.
+pub fn health_age(health: &Health, interval: Duration, now: DateTime<Utc>) -> Option<String> {
+    match health {
+        Health::Ok { at } if is_stale(*at, interval, now) => Some(format_age(now, *at)),
+        Health::Ok { .. } => None,
+        Health::Crashed { at, .. } => Some(format_age(now, *at)),
         Health::Error { since, .. } => Some(format_age(now, *since)),
         Health::NeverPolled | Health::Unsupported { .. } => None,
     }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph};
 use crate::app::App;
 use crate::sources::SourceKind;
 use crate::theme::{Role, Theme};
-use crate::ui::status::{data_summary, health_age, health_badge, health_detail};
+use crate::ui::status::{data_summary, health_age, health_detail, source_badge};
 use crate::ui::widgets::table::{self, Column, Rows};
 
 /// A borrowed view of the app for the Overview tab.
@@ -56,15 +56,15 @@ impl Rows for SourceRows<'_> {
         else {
             return Vec::new();
         };
-        let (role, glyph) = health_badge(&s.health);
-        let age = health_age(&s.health, self.app.now).unwrap_or_default();
+        let (role, glyph, word) = source_badge(&s.health, s.spec.interval, self.app.now);
+        let age = health_age(&s.health, s.spec.interval, self.app.now).unwrap_or_default();
         let detail = health_detail(&s.health, s.last_ok, self.app.now)
             .or_else(|| data_summary(s.data.as_ref()))
             .unwrap_or_default();
         vec![
             Cell::from(s.spec.label()),
             Cell::from(Span::styled(
-                format!("{glyph} {}", s.health.label()),
+                format!("{glyph} {word}"),
                 self.theme.style(role),
             )),
             Cell::from(age),
