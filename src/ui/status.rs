@@ -49,10 +49,9 @@ pub fn health_word(health: &Health, interval: Duration, now: DateTime<Utc>) -> &
 pub fn health_age(health: &Health, interval: Duration, now: DateTime<Utc>) -> Option<String> {
     match health {
         Health::Ok { at } if is_stale(*at, interval, now) => Some(format_age(now, *at)),
-        Health::Ok { .. } => None,
         Health::Crashed { at, .. } => Some(format_age(now, *at)),
         Health::Error { since, .. } => Some(format_age(now, *since)),
-        Health::NeverPolled | Health::Unsupported { .. } => None,
+        Health::Ok { .. } | Health::NeverPolled | Health::Unsupported { .. } => None,
     }
 }
 
