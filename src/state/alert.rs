@@ -157,15 +157,17 @@ pub fn merge(prometheus: &[Alert], alertmanager: Option<&[Alert]>) -> Vec<Alert>
     out
 }
 
-/// Sorts alerts by state (firing first), severity label, then newest first.
+/// Sorts alerts: firing, then pending, then muted; within each by severity label
+/// (critical first), then newest first.
 pub fn sort(alerts: &mut [Alert]) {
     alerts.sort_by(|a, b| {
         let rank = |x: &Alert| {
-            (
-                x.severity() != Severity::Critical,
-                x.state,
-                label_rank(x.severity_label()),
-            )
+            let state = match x.state {
+                AlertState::Firing => 0,
+                AlertState::Pending => 1,
+                AlertState::Silenced | AlertState::Inhibited => 2,
+            };
+            (state, label_rank(x.severity_label()))
         };
         rank(a)
             .cmp(&rank(b))
