@@ -9,10 +9,13 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::config::Unit;
 use crate::sources::Payload;
 use crate::sources::{SourceKind, registry};
 pub use crate::state::Severity;
+use crate::state::alert::Alert;
 use crate::state::container::Container;
+use crate::state::metric::{PanelData, format_value};
 use crate::state::{Health, SourceState, Store};
 
 /// One source's line in the report.
@@ -150,7 +153,75 @@ pub fn source_items(s: &SourceState) -> Vec<Item> {
             .iter()
             .map(|c| container_item(&s.spec.name, c))
             .collect(),
+        Some(Payload::Metrics(m)) => {
+            let panels = m.panels.iter().map(|p| panel_item(&s.spec.name, p));
+            let alerts = m.alerts.iter().map(|a| alert_item(&s.spec.name, a));
+            panels.chain(alerts).collect()
+        }
+        Some(Payload::Alerts(a)) => a
+            .alerts
+            .iter()
+            .map(|a| alert_item(&s.spec.name, a))
+            .collect(),
         None => Vec::new(),
+    }
+}
+
+fn object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match value {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn panel_item(source: &str, p: &PanelData) -> Item {
+    let severity = p.severity();
+    let value = p.value();
+    let unit = Unit::NAMES
+        .iter()
+        .find(|(_, u)| *u == p.panel.unit)
+        .map_or("none", |(name, _)| *name);
+    let fields = serde_json::json!({
+        "value": value.filter(|v| v.is_finite()),
+        "unit": unit,
+        "formatted": value.map(|v| format_value(v, p.panel.unit)),
+        "warn": p.panel.warn,
+        "crit": p.panel.crit,
+        "query": p.panel.query,
+        "error": p.result.as_ref().err(),
+    });
+    let state = match (&p.result, severity) {
+        (Err(_), _) => "error",
+        (_, Severity::Critical) => "critical",
+        (_, Severity::Warning) => "warning",
+        _ => "ok",
+    };
+    Item {
+        kind: "panel",
+        source: source.to_owned(),
+        id: p.panel.title.clone(),
+        name: p.panel.title.clone(),
+        state: state.to_owned(),
+        severity,
+        fields: object(fields),
+    }
+}
+
+fn alert_item(source: &str, a: &Alert) -> Item {
+    let fields = serde_json::json!({
+        "severity_label": a.severity_label(),
+        "since": a.since.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        "summary": a.summary(),
+        "labels": a.labels,
+    });
+    Item {
+        kind: "alert",
+        source: source.to_owned(),
+        id: a.key(),
+        name: a.name().to_owned(),
+        state: a.state.as_str().to_owned(),
+        severity: a.severity(),
+        fields: object(fields),
     }
 }
 

@@ -40,6 +40,13 @@ impl Entry {
     ) -> Self {
         let (target_id, name) = match action {
             Action::Container { id, op, .. } => (id.clone(), op.name()),
+            Action::Silence {
+                matchers, duration, ..
+            } => {
+                let list: Vec<String> = matchers.iter().map(ToString::to_string).collect();
+                (list.join(","), format!("silence:{}s", duration.as_secs()))
+            }
+            Action::ExpireSilence { id, .. } => (id.clone(), "expire_silence".to_owned()),
         };
         Entry {
             time: at.to_rfc3339_opts(SecondsFormat::Millis, true),

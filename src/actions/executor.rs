@@ -11,8 +11,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::audit::{AuditLog, Entry};
 use super::{Action, ContainerOp};
-use crate::config::DockerConfig;
+use crate::config::{AlertmanagerConfig, DockerConfig};
 use crate::error::SourceError;
+use crate::sources::alertmanager::AlertmanagerSource;
 use crate::sources::docker::{self, errors};
 use crate::sources::{SourceId, Update};
 
@@ -20,6 +21,7 @@ use crate::sources::{SourceId, Update};
 pub struct Executor {
     docker: HashMap<SourceId, (Docker, String)>,
     configs: HashMap<SourceId, DockerConfig>,
+    alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -34,6 +36,7 @@ impl Executor {
         Executor {
             docker,
             configs: HashMap::new(),
+            alertmanager: HashMap::new(),
             read_only,
             audit,
         }
@@ -49,9 +52,16 @@ impl Executor {
         Executor {
             docker: HashMap::new(),
             configs,
+            alertmanager: HashMap::new(),
             read_only,
             audit,
         }
+    }
+
+    /// Adds the Alertmanagers that silence actions go to (by source).
+    pub fn with_alertmanager(mut self, configs: HashMap<SourceId, AlertmanagerConfig>) -> Self {
+        self.alertmanager = configs;
+        self
     }
 
     /// Executes one action and writes its audit line.
@@ -87,7 +97,37 @@ impl Executor {
                     .await
                     .map_err(|e| errors::map(&target, &e))
             }
+            Action::Silence {
+                source,
+                matchers,
+                duration,
+                comment,
+                creator,
+                ..
+            } => {
+                let am = self.alertmanager_for(*source)?;
+                let start = Utc::now();
+                let end = start + chrono::Duration::from_std(*duration).unwrap_or_default();
+                am.create_silence(matchers, start, end, creator, comment)
+                    .await
+                    .map(|_| ())
+            }
+            Action::ExpireSilence { source, id, .. } => {
+                self.alertmanager_for(*source)?.expire_silence(id).await
+            }
         }
+    }
+
+    fn alertmanager_for(&self, source: SourceId) -> Result<AlertmanagerSource, SourceError> {
+        self.alertmanager
+            .get(&source)
+            .map(AlertmanagerSource::new)
+            .ok_or_else(|| {
+                SourceError::Other(
+                    "Alertmanager is not configured: add [alertmanager] with url = \"http://127.0.0.1:9093\""
+                        .into(),
+                )
+            })
     }
 
     /// Receives actions until cancelled, sending one `Update::ActionDone` each.

@@ -5,7 +5,10 @@
 pub mod audit;
 pub mod executor;
 
+use std::time::Duration;
+
 use crate::sources::SourceId;
+use crate::state::alert::Matcher;
 
 /// What can be done to a container.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +79,33 @@ pub enum Action {
         /// What to do.
         op: ContainerOp,
     },
+    // -- alertmanager
+    /// Create a silence in Alertmanager, starting now.
+    Silence {
+        /// The Alertmanager's source.
+        source: SourceId,
+        /// Its label (`alertmanager`).
+        host: String,
+        /// The alert it was made from (`alertname`), for confirmations and toasts.
+        alert: String,
+        /// Which alerts it mutes.
+        matchers: Vec<Matcher>,
+        /// How long it lasts.
+        duration: Duration,
+        /// Why.
+        comment: String,
+        /// Who made it.
+        creator: String,
+    },
+    /// Expire a silence now.
+    ExpireSilence {
+        /// The Alertmanager's source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// The silence's id.
+        id: String,
+    },
 }
 
 impl Action {
@@ -83,6 +113,13 @@ impl Action {
     pub fn label(&self) -> String {
         match self {
             Action::Container { op, .. } => op.label(),
+            Action::Silence { duration, .. } => {
+                format!(
+                    "Silence for {}",
+                    crate::config::duration::Display(*duration)
+                )
+            }
+            Action::ExpireSilence { .. } => "Expire silence".to_owned(),
         }
     }
 
@@ -90,20 +127,26 @@ impl Action {
     pub fn target(&self) -> &str {
         match self {
             Action::Container { name, .. } => name,
+            Action::Silence { alert, .. } => alert,
+            Action::ExpireSilence { id, .. } => id,
         }
     }
 
     /// Where (`docker local`).
     pub fn host(&self) -> &str {
         match self {
-            Action::Container { host, .. } => host,
+            Action::Container { host, .. }
+            | Action::Silence { host, .. }
+            | Action::ExpireSilence { host, .. } => host,
         }
     }
 
     /// The source to refresh once it is done.
     pub fn source(&self) -> SourceId {
         match self {
-            Action::Container { source, .. } => *source,
+            Action::Container { source, .. }
+            | Action::Silence { source, .. }
+            | Action::ExpireSilence { source, .. } => *source,
         }
     }
 

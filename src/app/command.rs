@@ -14,6 +14,10 @@ pub enum Context {
     Text,
     /// The Containers pane (outside the log viewer).
     Containers,
+    /// The Metrics pane.
+    Metrics,
+    /// The Alerts pane.
+    Alerts,
 }
 
 /// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
@@ -104,6 +108,16 @@ pub enum Command {
     ProblemsOnly,
     /// Fold or unfold the group under the cursor.
     Fold,
+    // -- metrics
+    /// Show the scrape targets instead of the panels (toggle).
+    Targets,
+    // -- alerts
+    /// Silence the selected alert in Alertmanager (opens a form).
+    SilenceAlert,
+    /// Show Alertmanager's silences instead of the alerts (toggle).
+    Silences,
+    /// Expire the selected silence (or the one muting the selected alert).
+    ExpireSilence,
 }
 
 impl Command {
@@ -149,6 +163,10 @@ impl Command {
         Command::RunningOnly,
         Command::ProblemsOnly,
         Command::Fold,
+        Command::Targets,
+        Command::SilenceAlert,
+        Command::Silences,
+        Command::ExpireSilence,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -194,6 +212,10 @@ impl Command {
             Command::RunningOnly => "running_only",
             Command::ProblemsOnly => "problems_only",
             Command::Fold => "fold",
+            Command::Targets => "targets",
+            Command::SilenceAlert => "silence_alert",
+            Command::Silences => "silences",
+            Command::ExpireSilence => "expire_silence",
         }
     }
 
@@ -207,6 +229,8 @@ impl Command {
                 | Command::PauseContainer
                 | Command::KillContainer
                 | Command::RemoveContainer
+                | Command::SilenceAlert
+                | Command::ExpireSilence
         )
     }
 
@@ -244,6 +268,8 @@ impl Command {
             | Command::RunningOnly
             | Command::ProblemsOnly
             | Command::Fold => Context::Containers,
+            Command::Targets => Context::Metrics,
+            Command::SilenceAlert | Command::Silences | Command::ExpireSilence => Context::Alerts,
             _ => Context::Global,
         }
     }
@@ -279,11 +305,11 @@ impl Command {
             Command::PrevMatch => &["N"],
             Command::Follow => &["f"],
             Command::Wrap => &["w"],
-            Command::Timestamps => &["t"],
+            Command::Timestamps | Command::Targets => &["t"],
             Command::Save => &["ctrl-s"],
             Command::RestartContainer => &["r"],
-            Command::StopContainer => &["s"],
-            Command::StartContainer => &["S"],
+            Command::StopContainer | Command::SilenceAlert => &["s"],
+            Command::StartContainer | Command::Silences => &["S"],
             Command::PauseContainer => &["p"],
             Command::KillContainer => &["K"],
             Command::RemoveContainer => &["D"],
@@ -291,6 +317,7 @@ impl Command {
             Command::RunningOnly => &["a"],
             Command::ProblemsOnly => &["!"],
             Command::Fold => &["z"],
+            Command::ExpireSilence => &["x"],
         }
     }
 
@@ -337,6 +364,10 @@ impl Command {
             Command::RunningOnly => "toggle running only",
             Command::ProblemsOnly => "toggle problems only",
             Command::Fold => "fold / unfold group",
+            Command::Targets => "toggle targets view",
+            Command::SilenceAlert => "silence alert",
+            Command::Silences => "toggle silences list",
+            Command::ExpireSilence => "expire silence",
         }
     }
 }

@@ -166,7 +166,8 @@ fn choose_signal(app: &mut App) {
     app.view.overlays.push(Overlay::Signal(view));
 }
 
-fn refuse_read_only(app: &mut App) -> bool {
+/// Shows the read-only toast and returns true when actions are disabled.
+pub fn refuse_read_only(app: &mut App) -> bool {
     if app.read_only {
         toast(
             app,

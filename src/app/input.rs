@@ -23,6 +23,11 @@ pub fn open(app: &mut App) {
 
 /// Inserts pasted text into the input line, if one is open.
 pub fn paste(app: &mut App, text: &str) {
+    if let Some(Overlay::Form(form, _)) = app.view.overlays.last_mut() {
+        form.paste(text);
+        app.dirty = true;
+        return;
+    }
     if let Some(input) = app.view.input.as_mut() {
         input.text.extend(text.chars().filter(|c| !c.is_control()));
         apply(app);

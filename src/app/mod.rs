@@ -1,6 +1,7 @@
 //! The application: state owned by the event loop (`App`), the pure `update`,
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
+pub mod alerts;
 pub mod command;
 pub mod containers;
 pub mod effect;
@@ -46,6 +47,8 @@ pub struct App {
     pub size: (u16, u16),
     /// Whether the screen must be redrawn.
     pub dirty: bool,
+    /// The local user, the default creator of silences.
+    pub user: String,
 }
 
 impl App {
@@ -61,6 +64,7 @@ impl App {
             now,
             size: (80, 24),
             dirty: true,
+            user: crate::actions::audit::local_user(),
         }
     }
 
@@ -70,6 +74,10 @@ impl App {
             vec![Context::Text, Context::List, Context::Global]
         } else if self.view.tab == Tab::Containers {
             vec![Context::Containers, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Metrics {
+            vec![Context::Metrics, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Alerts {
+            vec![Context::Alerts, Context::List, Context::Global]
         } else {
             vec![Context::List, Context::Global]
         }
@@ -95,6 +103,8 @@ impl App {
                     .map(ContainerRow::id)
                     .collect()
             }
+            Tab::Metrics => alerts::metrics_row_ids(self),
+            Tab::Alerts => alerts::alerts_row_ids(self),
             _ => Vec::new(),
         }
     }
@@ -158,6 +168,9 @@ impl App {
         match self.view.tab {
             Tab::Overview => 4,
             Tab::Containers => crate::ui::panes::containers::COLUMN_COUNT,
+            Tab::Metrics if alerts::shows_targets(self) => {
+                crate::ui::panes::metrics::TARGET_COLUMNS
+            }
             _ => 0,
         }
     }

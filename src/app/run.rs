@@ -105,7 +105,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
         pollers.docker_configs(),
         config.read_only,
         AuditLog::new(audit_file),
-    );
+    )
+    .with_alertmanager(pollers.alertmanager_configs());
     tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
     let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
     app.bell = config.bell;

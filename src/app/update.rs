@@ -146,6 +146,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
         Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
         Some(Overlay::Signal(_)) => return on_signal_key(app, key),
+        Some(Overlay::Form(..)) => return super::alerts::on_form_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
                 Some(Command::Quit) => vec![Effect::Quit],
@@ -274,6 +275,9 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
             return containers::select(app);
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Metrics => {
+            super::alerts::toggle_zoom(app);
+        }
         Command::Save => return save(app),
         Command::Select
         | Command::NextMatch
@@ -281,16 +285,11 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         | Command::Follow
         | Command::Wrap
         | Command::Timestamps => text_command(app, cmd, page),
-        Command::RestartContainer
-        | Command::StopContainer
-        | Command::StartContainer
-        | Command::PauseContainer
-        | Command::KillContainer
-        | Command::RemoveContainer
-        | Command::Logs
-        | Command::RunningOnly
-        | Command::ProblemsOnly
-        | Command::Fold => return containers::run(app, cmd),
+        cmd if cmd.context() == Context::Containers => return containers::run(app, cmd),
+        cmd if matches!(cmd.context(), Context::Metrics | Context::Alerts) => {
+            return super::alerts::run(app, cmd);
+        }
+        _ => {}
     }
     Vec::new()
 }
@@ -300,6 +299,14 @@ fn back(app: &mut App) -> Vec<Effect> {
         return vec![Effect::StopLogs];
     }
     if app.view.tab == Tab::Containers && app.view.containers.detail.take().is_some() {
+        return Vec::new();
+    }
+    if app.view.tab == Tab::Metrics && app.view.metrics.zoomed {
+        app.view.metrics.zoomed = false;
+        return Vec::new();
+    }
+    if app.view.tab == Tab::Alerts && app.view.alerts.silences {
+        app.view.alerts.silences = false;
         return Vec::new();
     }
     app.view.table_mut().filter.clear();

@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 
 use crate::actions::Action;
 use crate::sources::{SourceId, SourceKind};
+use crate::ui::panes::alerts::AlertsView;
 use crate::ui::panes::containers::ContainersView;
+use crate::ui::panes::metrics::MetricsView;
+use crate::ui::widgets::form::FormView;
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
 
@@ -91,6 +94,22 @@ pub enum Overlay {
     Confirm(ConfirmView),
     /// Choose the signal to send to a container.
     Signal(SignalView),
+    /// A form of text fields; Enter submits, Esc cancels.
+    Form(FormView, FormPurpose),
+}
+
+/// What a submitted form turns into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormPurpose {
+    /// A silence in this Alertmanager, made from the alert `alert`.
+    Silence {
+        /// The Alertmanager's source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// The alert's name.
+        alert: String,
+    },
 }
 
 /// An action waiting for confirmation.
@@ -185,6 +204,10 @@ pub struct ViewState {
     pub log_stream: u64,
     /// Containers pane state: toggles, folds, detail view.
     pub containers: ContainersView,
+    /// Metrics pane state: zoom, targets view.
+    pub metrics: MetricsView,
+    /// Alerts pane state: alerts or silences.
+    pub alerts: AlertsView,
 }
 
 impl ViewState {

@@ -1,8 +1,11 @@
 //! Backends that flightdeck polls. Each source owns its client and sends owned,
 //! complete snapshots (`Update`) to the event loop; it never touches the store.
 
+pub mod alertmanager;
 pub mod docker;
 pub mod driver;
+pub mod http;
+pub mod prometheus;
 pub mod registry;
 
 use std::future::Future;
@@ -13,7 +16,9 @@ use serde::Serialize;
 
 use crate::actions::Action;
 use crate::error::SourceError;
+use crate::state::alert::AlertsSnapshot;
 use crate::state::container::Container;
+use crate::state::metric::MetricsSnapshot;
 
 /// The kind of backend a source talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -101,6 +106,10 @@ impl SourceSpec {
 pub enum Payload {
     /// Every container on one Docker engine.
     Containers(Vec<Container>),
+    /// Panels, targets and alerts of a Prometheus server.
+    Metrics(MetricsSnapshot),
+    /// Alerts and silences of an Alertmanager.
+    Alerts(AlertsSnapshot),
 }
 
 /// What a poller (or the action executor) sends to the event loop.

@@ -10,10 +10,12 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use super::alertmanager::AlertmanagerSource;
 use super::docker::{self, DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
+use super::prometheus::PrometheusSource;
 use super::{Source, SourceId, SourceKind, SourceSpec, Update};
-use crate::config::{Config, DockerConfig};
+use crate::config::{AlertmanagerConfig, Config, DockerConfig};
 use crate::error::SourceError;
 use crate::state::Store;
 
@@ -88,6 +90,9 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
             }
         });
     }
+    for (id, source) in http_sources(config, store) {
+        polls.spawn(poll_once(id, source, timeout));
+    }
     mark_unsupported(store);
     while let Some(done) = polls.join_next().await {
         if let Ok(update) = done {
@@ -95,6 +100,53 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
         }
     }
     cancel.cancel();
+}
+
+/// The HTTP sources (Prometheus, Alertmanager) that poll like any `Source`.
+enum HttpSource {
+    Prometheus(PrometheusSource),
+    Alertmanager(AlertmanagerSource),
+}
+
+fn http_sources(config: &Config, store: &Store) -> Vec<(SourceId, HttpSource)> {
+    let mut out = Vec::new();
+    if let (Some(cfg), Some(id)) = (
+        &config.prometheus,
+        store.ids_of(SourceKind::Prometheus).next(),
+    ) {
+        out.push((id, HttpSource::Prometheus(PrometheusSource::new(cfg))));
+    }
+    if let (Some(cfg), Some(id)) = (
+        &config.alertmanager,
+        store.ids_of(SourceKind::Alertmanager).next(),
+    ) {
+        out.push((id, HttpSource::Alertmanager(AlertmanagerSource::new(cfg))));
+    }
+    out
+}
+
+async fn poll_once(id: SourceId, source: HttpSource, timeout: Duration) -> Update {
+    async fn bounded<S: Source>(
+        mut s: S,
+        timeout: Duration,
+    ) -> Result<super::Payload, SourceError> {
+        let target = s.target();
+        tokio::time::timeout(timeout, s.poll())
+            .await
+            .unwrap_or(Err(SourceError::Timeout {
+                target,
+                secs: timeout.as_secs(),
+            }))
+    }
+    let result = match source {
+        HttpSource::Prometheus(s) => bounded(s, timeout).await,
+        HttpSource::Alertmanager(s) => bounded(s, timeout).await,
+    };
+    Update::Polled {
+        source: id,
+        at: Utc::now(),
+        result,
+    }
 }
 
 fn docker_ids(store: &Store) -> Vec<SourceId> {
@@ -107,7 +159,12 @@ fn mark_unsupported(store: &mut Store) {
         .sources
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.spec.kind != SourceKind::Docker)
+        .filter(|(_, s)| {
+            !matches!(
+                s.spec.kind,
+                SourceKind::Docker | SourceKind::Prometheus | SourceKind::Alertmanager
+            )
+        })
         .map(|(i, s)| (SourceId(i), s.spec.kind))
         .collect();
     for (id, kind) in ids {
@@ -121,6 +178,7 @@ pub struct Pollers {
     handles: HashMap<SourceId, DriverHandle>,
     focus: HashMap<SourceId, watch::Sender<Focus>>,
     docker: HashMap<SourceId, DockerConfig>,
+    alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
     logs: Option<CancellationToken>,
@@ -137,6 +195,21 @@ impl Pollers {
         let mut pollers = Pollers::default();
         for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
             pollers.start_docker(id, cfg, tx, cancel);
+        }
+        for (id, source) in http_sources(config, store) {
+            let interval = store
+                .source(id)
+                .map_or(Duration::from_secs(15), |s| s.spec.interval);
+            match source {
+                HttpSource::Prometheus(s) => pollers.start_source(id, s, interval, tx, cancel),
+                HttpSource::Alertmanager(s) => pollers.start_source(id, s, interval, tx, cancel),
+            }
+        }
+        if let (Some(cfg), Some(id)) = (
+            &config.alertmanager,
+            store.ids_of(SourceKind::Alertmanager).next(),
+        ) {
+            pollers.alertmanager.insert(id, cfg.clone());
         }
         mark_unsupported(store);
         pollers
@@ -159,6 +232,26 @@ impl Pollers {
         self.handles.insert(id, handle);
         self.focus.insert(id, focus_tx);
         self.docker.insert(id, cfg.clone());
+    }
+
+    fn start_source<S: Source>(
+        &mut self,
+        id: SourceId,
+        source: S,
+        interval: Duration,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
+        let schedule = Schedule::for_interval(interval);
+        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        self.owners.insert(task.id(), id);
+        self.handles.insert(id, handle);
+    }
+
+    /// The Alertmanagers by source, for the executor's silence actions.
+    pub fn alertmanager_configs(&self) -> HashMap<SourceId, AlertmanagerConfig> {
+        self.alertmanager.clone()
     }
 
     /// The Docker engines by source, for the executor (which connects per action).

@@ -1,8 +1,10 @@
 //! The store: plain data about every configured source, written only by the event
 //! loop through `Store::apply`. No tokio, no ratatui; selections live in the UI views.
 
+pub mod alert;
 pub mod container;
 pub mod health;
+pub mod metric;
 mod severity;
 
 use chrono::{DateTime, Utc};

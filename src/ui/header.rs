@@ -11,6 +11,7 @@ use crossterm::event::KeyEvent;
 
 use crate::app::command::Command;
 use crate::app::view_state::{InputTarget, Tab, ToastLevel};
+use crate::sources::SourceKind;
 use crate::theme::{Role, Theme};
 
 /// Draws `flightdeck  1 Overview  2 Pipelines …` with the current tab highlighted.
@@ -133,6 +134,20 @@ fn hint_commands(app: &App) -> Vec<Command> {
             Command::Select,
             Command::Logs,
             Command::RestartContainer,
+            Command::Filter,
+        ]
+    } else if app.view.tab == Tab::Metrics && app.store.has_kind(SourceKind::Prometheus) {
+        vec![
+            Command::Select,
+            Command::Targets,
+            Command::Filter,
+            Command::Refresh,
+        ]
+    } else if app.view.tab == Tab::Alerts && !app.visible_sources().is_empty() {
+        vec![
+            Command::SilenceAlert,
+            Command::Silences,
+            Command::ExpireSilence,
             Command::Filter,
         ]
     } else {

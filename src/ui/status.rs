@@ -4,11 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use crate::sources::Payload;
-use crate::state::Health;
+use crate::state::alert::AlertState;
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use std::time::Duration;
 
 use crate::state::health::{format_age, is_stale};
+use crate::state::metric::TargetHealth;
+use crate::state::{Health, Severity};
 use crate::theme::Role;
 
 /// The role, glyph and word of a source's health at `now` (stale data has its own).
@@ -91,6 +93,36 @@ pub fn data_summary(data: Option<&Payload>) -> Option<String> {
                 "{running} running · {unhealthy} unhealthy · {restarting} restarting · \
                  {failed} failed · {} in all",
                 list.len()
+            ))
+        }
+        Payload::Metrics(m) => {
+            let failing = m.panels.iter().filter(|p| p.result.is_err()).count();
+            let alerting = m
+                .panels
+                .iter()
+                .filter(|p| p.severity() >= Severity::Warning);
+            let down = m
+                .targets
+                .iter()
+                .filter(|t| t.health == TargetHealth::Down)
+                .count();
+            Some(format!(
+                "{} panels · {} over threshold · {failing} query errors · {down} of {} targets down",
+                m.panels.len(),
+                alerting.filter(|p| p.result.is_ok()).count(),
+                m.targets.len()
+            ))
+        }
+        Payload::Alerts(a) => {
+            let firing = a.alerts.iter().filter(|x| x.state == AlertState::Firing);
+            let critical = firing
+                .clone()
+                .filter(|x| x.severity() == Severity::Critical);
+            Some(format!(
+                "{} firing · {} critical · {} silences",
+                firing.count(),
+                critical.count(),
+                a.silences.len()
             ))
         }
     }

@@ -1,7 +1,9 @@
 //! One pane per tab. A pane is a borrowed view over the store; this module picks
 //! the pane for the current tab and draws the shared "no data" states.
 
+pub mod alerts;
 pub mod containers;
+pub mod metrics;
 pub mod overview;
 
 use ratatui::Frame;
@@ -12,6 +14,7 @@ use super::notice;
 use super::status::{health_badge, health_detail};
 use crate::app::App;
 use crate::app::view_state::Tab;
+use crate::sources::SourceKind;
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::text_view::TextView;
 
@@ -26,6 +29,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Tab::Containers => {
             containers::ContainersPane { app }.draw(frame, area, &app.view.containers, theme);
         }
+        Tab::Metrics => metrics::MetricsPane { app }.draw(frame, area, theme),
+        Tab::Alerts => alerts::AlertsPane { app }.draw(frame, area, theme),
         tab => draw_source_state(frame, area, app, tab, theme),
     }
 }
@@ -101,4 +106,34 @@ pub fn draw_source_state(frame: &mut Frame, area: Rect, app: &App, tab: Tab, the
         notice(lines, theme).wrap(ratatui::widgets::Wrap { trim: true }),
         area,
     );
+}
+
+/// Draws a one-line banner when a source of `kind` fails while its old data is
+/// shown (what is wrong, how old the data is); returns the area left below it.
+pub fn source_banner(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    kind: SourceKind,
+    theme: &Theme,
+) -> Rect {
+    let lines: Vec<Line> = app
+        .store
+        .ids_of(kind)
+        .filter_map(|id| app.store.source(id))
+        .filter(|s| s.health.is_failing())
+        .map(|s| {
+            let (role, glyph) = health_badge(&s.health);
+            let detail = health_detail(&s.health, s.last_ok, app.now).unwrap_or_default();
+            Line::styled(
+                format!("{glyph} {}: {detail}", s.spec.label()),
+                theme.style(role),
+            )
+        })
+        .collect();
+    let height = u16::try_from(lines.len()).unwrap_or(0).min(area.height / 2);
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), top);
+    rest
 }

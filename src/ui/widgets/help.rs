@@ -71,6 +71,8 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Context::List => "Lists",
         Context::Text => "Text viewer",
         Context::Containers => "Containers",
+        Context::Metrics => "Metrics",
+        Context::Alerts => "Alerts",
     };
     let mut lines = vec![Line::styled(title, theme.style(Role::Title))];
     let tabs = [
