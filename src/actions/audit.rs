@@ -40,6 +40,30 @@ impl Entry {
     ) -> Self {
         let (target_id, name) = match action {
             Action::Container { id, op, .. } => (id.clone(), op.name()),
+            Action::SetAlias {
+                model,
+                alias,
+                version,
+                ..
+            } => (format!("{model}/{version}"), format!("set_alias:{alias}")),
+            Action::DeleteAlias {
+                model,
+                alias,
+                version,
+                ..
+            } => (
+                format!("{model}/{version}"),
+                format!("delete_alias:{alias}"),
+            ),
+            Action::TransitionStage {
+                model,
+                version,
+                stage,
+                ..
+            } => (
+                format!("{model}/{version}"),
+                format!("transition_stage:{stage}"),
+            ),
         };
         Entry {
             time: at.to_rfc3339_opts(SecondsFormat::Millis, true),

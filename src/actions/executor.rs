@@ -14,12 +14,14 @@ use super::{Action, ContainerOp};
 use crate::config::DockerConfig;
 use crate::error::SourceError;
 use crate::sources::docker::{self, errors};
+use crate::sources::mlflow::{self, MlflowClient};
 use crate::sources::{SourceId, Update};
 
 /// Runs actions against the clients it owns.
 pub struct Executor {
     docker: HashMap<SourceId, (Docker, String)>,
     configs: HashMap<SourceId, DockerConfig>,
+    mlflow: HashMap<SourceId, MlflowClient>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -34,6 +36,7 @@ impl Executor {
         Executor {
             docker,
             configs: HashMap::new(),
+            mlflow: HashMap::new(),
             read_only,
             audit,
         }
@@ -49,9 +52,16 @@ impl Executor {
         Executor {
             docker: HashMap::new(),
             configs,
+            mlflow: HashMap::new(),
             read_only,
             audit,
         }
+    }
+
+    /// The same executor with these MLflow clients (by source).
+    pub fn with_mlflow(mut self, clients: HashMap<SourceId, MlflowClient>) -> Self {
+        self.mlflow = clients;
+        self
     }
 
     /// Executes one action and writes its audit line.
@@ -87,7 +97,36 @@ impl Executor {
                     .await
                     .map_err(|e| errors::map(&target, &e))
             }
+            Action::SetAlias {
+                source,
+                model,
+                alias,
+                version,
+                ..
+            } => mlflow::set_alias(self.mlflow_client(*source)?, model, alias, version).await,
+            Action::DeleteAlias {
+                source,
+                model,
+                alias,
+                ..
+            } => mlflow::delete_alias(self.mlflow_client(*source)?, model, alias).await,
+            Action::TransitionStage {
+                source,
+                model,
+                version,
+                stage,
+                ..
+            } => {
+                let client = self.mlflow_client(*source)?;
+                mlflow::transition_stage(client, model, version, stage).await
+            }
         }
+    }
+
+    fn mlflow_client(&self, source: SourceId) -> Result<&MlflowClient, SourceError> {
+        self.mlflow.get(&source).ok_or_else(|| {
+            SourceError::Other("no MLflow server for this source: check [mlflow] url".into())
+        })
     }
 
     /// Receives actions until cancelled, sending one `Update::ActionDone` each.

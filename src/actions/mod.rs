@@ -76,13 +76,65 @@ pub enum Action {
         /// What to do.
         op: ContainerOp,
     },
+    // -- mlflow
+    /// Point an alias of a registered model at a version (moving it if set elsewhere).
+    SetAlias {
+        /// The MLflow source.
+        source: SourceId,
+        /// Its label (`mlflow`).
+        host: String,
+        /// Registered model name.
+        model: String,
+        /// The alias (`champion`).
+        alias: String,
+        /// The version it will point at.
+        version: String,
+    },
+    /// Remove an alias from a registered model.
+    DeleteAlias {
+        /// The MLflow source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// Registered model name.
+        model: String,
+        /// The alias.
+        alias: String,
+        /// The version it pointed at (for the confirmation and the audit log).
+        version: String,
+    },
+    /// Move a version to a stage (deprecated in MLflow since 2.9; some servers refuse).
+    TransitionStage {
+        /// The MLflow source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// Registered model name.
+        model: String,
+        /// The version.
+        version: String,
+        /// `Staging`, `Production`, `Archived` or `None`.
+        stage: String,
+    },
 }
+
+/// The stages offered by the stage chooser, in MLflow's words.
+pub const STAGES: [&str; 4] = ["Staging", "Production", "Archived", "None"];
 
 impl Action {
     /// The verb phrase (`Restart container`).
     pub fn label(&self) -> String {
         match self {
             Action::Container { op, .. } => op.label(),
+            Action::SetAlias { alias, version, .. } => {
+                format!("Set alias '{alias}' to version {version} of model")
+            }
+            Action::DeleteAlias { alias, version, .. } => {
+                format!("Delete alias '{alias}' (version {version}) of model")
+            }
+            Action::TransitionStage { version, stage, .. } => {
+                format!("Move version {version} to stage '{stage}' in model")
+            }
         }
     }
 
@@ -90,20 +142,29 @@ impl Action {
     pub fn target(&self) -> &str {
         match self {
             Action::Container { name, .. } => name,
+            Action::SetAlias { model, .. }
+            | Action::DeleteAlias { model, .. }
+            | Action::TransitionStage { model, .. } => model,
         }
     }
 
     /// Where (`docker local`).
     pub fn host(&self) -> &str {
         match self {
-            Action::Container { host, .. } => host,
+            Action::Container { host, .. }
+            | Action::SetAlias { host, .. }
+            | Action::DeleteAlias { host, .. }
+            | Action::TransitionStage { host, .. } => host,
         }
     }
 
     /// The source to refresh once it is done.
     pub fn source(&self) -> SourceId {
         match self {
-            Action::Container { source, .. } => *source,
+            Action::Container { source, .. }
+            | Action::SetAlias { source, .. }
+            | Action::DeleteAlias { source, .. }
+            | Action::TransitionStage { source, .. } => *source,
         }
     }
 

@@ -14,6 +14,8 @@ pub enum Context {
     Text,
     /// The Containers pane (outside the log viewer).
     Containers,
+    /// The Models pane.
+    Models,
 }
 
 /// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
@@ -104,6 +106,17 @@ pub enum Command {
     ProblemsOnly,
     /// Fold or unfold the group under the cursor.
     Fold,
+    // -- models
+    /// Set an alias on the selected model version (choose one or type a new one).
+    SetAlias,
+    /// Delete an alias of the selected model version.
+    DeleteAlias,
+    /// Move the selected model version to another stage (deprecated by MLflow).
+    TransitionStage,
+    /// Compare the selected version's metrics with the base (marked, champion or newest).
+    CompareVersions,
+    /// Mark the selected version as the comparison base.
+    MarkVersion,
 }
 
 impl Command {
@@ -149,6 +162,11 @@ impl Command {
         Command::RunningOnly,
         Command::ProblemsOnly,
         Command::Fold,
+        Command::SetAlias,
+        Command::DeleteAlias,
+        Command::TransitionStage,
+        Command::CompareVersions,
+        Command::MarkVersion,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -194,6 +212,11 @@ impl Command {
             Command::RunningOnly => "running_only",
             Command::ProblemsOnly => "problems_only",
             Command::Fold => "fold",
+            Command::SetAlias => "set_alias",
+            Command::DeleteAlias => "delete_alias",
+            Command::TransitionStage => "transition_stage",
+            Command::CompareVersions => "compare_versions",
+            Command::MarkVersion => "mark_version",
         }
     }
 
@@ -207,6 +230,9 @@ impl Command {
                 | Command::PauseContainer
                 | Command::KillContainer
                 | Command::RemoveContainer
+                | Command::SetAlias
+                | Command::DeleteAlias
+                | Command::TransitionStage
         )
     }
 
@@ -244,6 +270,11 @@ impl Command {
             | Command::RunningOnly
             | Command::ProblemsOnly
             | Command::Fold => Context::Containers,
+            Command::SetAlias
+            | Command::DeleteAlias
+            | Command::TransitionStage
+            | Command::CompareVersions
+            | Command::MarkVersion => Context::Models,
             _ => Context::Global,
         }
     }
@@ -286,11 +317,14 @@ impl Command {
             Command::StartContainer => &["S"],
             Command::PauseContainer => &["p"],
             Command::KillContainer => &["K"],
-            Command::RemoveContainer => &["D"],
+            Command::RemoveContainer | Command::DeleteAlias => &["D"],
             Command::Logs => &["l"],
-            Command::RunningOnly => &["a"],
+            Command::RunningOnly | Command::SetAlias => &["a"],
             Command::ProblemsOnly => &["!"],
             Command::Fold => &["z"],
+            Command::TransitionStage => &["T"],
+            Command::CompareVersions => &["c"],
+            Command::MarkVersion => &["m"],
         }
     }
 
@@ -337,6 +371,11 @@ impl Command {
             Command::RunningOnly => "toggle running only",
             Command::ProblemsOnly => "toggle problems only",
             Command::Fold => "fold / unfold group",
+            Command::SetAlias => "set alias on version",
+            Command::DeleteAlias => "delete alias",
+            Command::TransitionStage => "transition stage",
+            Command::CompareVersions => "compare with base",
+            Command::MarkVersion => "mark comparison base",
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The application: state owned by the event loop (`App`), the pure `update`,
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
+pub mod choosers;
 pub mod command;
 pub mod containers;
 pub mod effect;
 pub mod input;
+pub mod models;
 pub mod msg;
 pub mod run;
 pub mod update;
@@ -63,6 +65,8 @@ impl App {
             vec![Context::Text, Context::List, Context::Global]
         } else if self.view.tab == Tab::Containers {
             vec![Context::Containers, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Models {
+            vec![Context::Models, Context::List, Context::Global]
         } else {
             vec![Context::List, Context::Global]
         }
@@ -88,6 +92,15 @@ impl App {
                     .map(ContainerRow::id)
                     .collect()
             }
+            Tab::Models if self.view.models.model.is_some() => models::version_ids(self),
+            Tab::Models => crate::ui::panes::models::snapshot(&self.store)
+                .map(|(_, snap)| {
+                    crate::ui::panes::models::model_rows(snap, &self.view.tables[tab.index()])
+                        .iter()
+                        .map(|m| m.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }
@@ -151,6 +164,7 @@ impl App {
         match self.view.tab {
             Tab::Overview => 4,
             Tab::Containers => crate::ui::panes::containers::COLUMN_COUNT,
+            Tab::Models => crate::ui::panes::models::COLUMN_COUNT,
             _ => 0,
         }
     }

@@ -10,6 +10,7 @@ use super::effect::Effect;
 use super::input;
 use super::msg::Msg;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
+use super::{choosers, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
 use crate::sources::{SourceId, Update};
@@ -99,6 +100,10 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             }
             Vec::new()
         }
+        update @ Update::RunDetail { .. } => {
+            models::on_run(app, update);
+            Vec::new()
+        }
         other => {
             if app.store.apply(other) {
                 app.dirty = true;
@@ -116,6 +121,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
         Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
         Some(Overlay::Signal(_)) => return on_signal_key(app, key),
+        Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
+        Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
                 Some(Command::Quit) => vec![Effect::Quit],
@@ -244,6 +251,9 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
             return containers::select(app);
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Models => {
+            return models::select(app);
+        }
         Command::Save => return save(app),
         Command::Select
         | Command::NextMatch
@@ -261,6 +271,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         | Command::RunningOnly
         | Command::ProblemsOnly
         | Command::Fold => return containers::run(app, cmd),
+        _ => return models::run(app, cmd),
     }
     Vec::new()
 }
@@ -270,6 +281,9 @@ fn back(app: &mut App) -> Vec<Effect> {
         return vec![Effect::StopLogs];
     }
     if app.view.tab == Tab::Containers && app.view.containers.detail.take().is_some() {
+        return Vec::new();
+    }
+    if app.view.tab == Tab::Models && models::back(app) {
         return Vec::new();
     }
     app.view.table_mut().filter.clear();
@@ -313,6 +327,9 @@ fn move_rows(app: &mut App, delta: isize) {
         let scroll = &mut app.view.containers.detail_scroll;
         let next = i64::from(*scroll).saturating_add(delta.clamp(-10_000, 10_000) as i64);
         *scroll = u16::try_from(next.clamp(0, i64::from(u16::MAX))).unwrap_or(0);
+        return;
+    }
+    if app.view.tab == Tab::Models && models::move_rows(app, delta, page) {
         return;
     }
     let ids = app.row_ids(app.view.tab);

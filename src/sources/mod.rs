@@ -3,6 +3,7 @@
 
 pub mod docker;
 pub mod driver;
+pub mod mlflow;
 pub mod registry;
 
 use std::future::Future;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use crate::actions::Action;
 use crate::error::SourceError;
 use crate::state::container::Container;
+use crate::state::model::{ModelsSnapshot, RunDetail};
 
 /// The kind of backend a source talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -101,6 +103,8 @@ impl SourceSpec {
 pub enum Payload {
     /// Every container on one Docker engine.
     Containers(Vec<Container>),
+    /// Every watched registered model of one MLflow server.
+    Models(ModelsSnapshot),
 }
 
 /// What a poller (or the action executor) sends to the event loop.
@@ -128,6 +132,15 @@ pub enum Update {
         stream_id: u64,
         /// Why, in words.
         reason: String,
+    },
+    /// A source run read on demand for a model version's detail.
+    RunDetail {
+        /// The MLflow source it was read from.
+        source: SourceId,
+        /// The run's id.
+        run_id: String,
+        /// The run, or why it could not be read.
+        result: Result<RunDetail, SourceError>,
     },
     /// The executor finished an action.
     ActionDone {

@@ -12,8 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::docker::{self, DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
+use super::mlflow::{self, MlflowClient, MlflowSource};
 use super::{Source, SourceId, SourceKind, SourceSpec, Update};
-use crate::config::{Config, DockerConfig};
+use crate::config::{Config, DockerConfig, MlflowConfig};
 use crate::error::SourceError;
 use crate::state::Store;
 
@@ -88,6 +89,24 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
             }
         });
     }
+    for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
+        let mut src = MlflowSource::new(cfg);
+        polls.spawn(async move {
+            let target = src.target();
+            let result = match tokio::time::timeout(timeout, src.poll()).await {
+                Ok(r) => r,
+                Err(_) => Err(SourceError::Timeout {
+                    target,
+                    secs: timeout.as_secs(),
+                }),
+            };
+            Update::Polled {
+                source: id,
+                at: Utc::now(),
+                result,
+            }
+        });
+    }
     mark_unsupported(store);
     while let Some(done) = polls.join_next().await {
         if let Ok(update) = done {
@@ -101,13 +120,22 @@ fn docker_ids(store: &Store) -> Vec<SourceId> {
     store.ids_of(SourceKind::Docker).collect()
 }
 
+fn mlflow_ids(store: &Store) -> Vec<SourceId> {
+    store.ids_of(SourceKind::Mlflow).collect()
+}
+
+/// Whether this build runs a poller for `kind`.
+fn has_poller(kind: SourceKind) -> bool {
+    matches!(kind, SourceKind::Docker | SourceKind::Mlflow)
+}
+
 /// Marks every source without a poller in this build.
 fn mark_unsupported(store: &mut Store) {
     let ids: Vec<(SourceId, SourceKind)> = store
         .sources
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.spec.kind != SourceKind::Docker)
+        .filter(|(_, s)| !has_poller(s.spec.kind))
         .map(|(i, s)| (SourceId(i), s.spec.kind))
         .collect();
     for (id, kind) in ids {
@@ -121,6 +149,7 @@ pub struct Pollers {
     handles: HashMap<SourceId, DriverHandle>,
     focus: HashMap<SourceId, watch::Sender<Focus>>,
     docker: HashMap<SourceId, DockerConfig>,
+    mlflow: HashMap<SourceId, MlflowClient>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
     logs: Option<CancellationToken>,
@@ -137,6 +166,9 @@ impl Pollers {
         let mut pollers = Pollers::default();
         for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
             pollers.start_docker(id, cfg, tx, cancel);
+        }
+        for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
+            pollers.start_mlflow(id, cfg, tx, cancel);
         }
         mark_unsupported(store);
         pollers
@@ -159,6 +191,56 @@ impl Pollers {
         self.handles.insert(id, handle);
         self.focus.insert(id, focus_tx);
         self.docker.insert(id, cfg.clone());
+    }
+
+    fn start_mlflow(
+        &mut self,
+        id: SourceId,
+        cfg: &MlflowConfig,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
+        let client = MlflowClient::new(cfg);
+        if let Ok(c) = &client {
+            self.mlflow.insert(id, c.clone());
+        }
+        let source = MlflowSource::with_client(client, &cfg.url, cfg.models.clone());
+        let schedule = Schedule::for_interval(cfg.interval);
+        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        self.owners.insert(task.id(), id);
+        self.handles.insert(id, handle);
+    }
+
+    /// The MLflow clients by source, for the executor.
+    pub fn mlflow_clients(&self) -> HashMap<SourceId, MlflowClient> {
+        self.mlflow.clone()
+    }
+
+    /// Reads a source run off the UI task and reports it as `Update::RunDetail`.
+    pub fn fetch_run(&self, source: SourceId, run_id: String, tx: &mpsc::Sender<Update>) {
+        let Some(client) = self.mlflow.get(&source).cloned() else {
+            let result = Err(SourceError::Other(
+                "no MLflow client: check [mlflow] url (or MLFLOW_TRACKING_URI)".to_owned(),
+            ));
+            let _ = tx.try_send(Update::RunDetail {
+                source,
+                run_id,
+                result,
+            });
+            return;
+        };
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let result = mlflow::run_detail(&client, &run_id).await;
+            let _ = tx
+                .send(Update::RunDetail {
+                    source,
+                    run_id,
+                    result,
+                })
+                .await;
+        });
     }
 
     /// The Docker engines by source, for the executor (which connects per action).

@@ -60,6 +60,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 dialog.draw(frame, bands.body, theme);
             }
             Overlay::Signal(s) => widgets::confirm::draw_signals(frame, bands.body, s, theme),
+            Overlay::Alias(a) => widgets::chooser::draw_aliases(frame, bands.body, a, theme),
+            Overlay::Stage(s) => widgets::chooser::draw_stages(frame, bands.body, s, theme),
         }
     }
 }

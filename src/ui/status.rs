@@ -7,6 +7,7 @@ use crate::sources::Payload;
 use crate::state::Health;
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::health::format_age;
+use crate::state::model::VersionStatus;
 use crate::theme::Role;
 
 /// The role and glyph of a source's health.
@@ -51,6 +52,16 @@ pub fn health_detail(
     }
 }
 
+/// The role and glyph of a model version's registration status.
+pub fn version_badge(status: VersionStatus) -> (Role, &'static str) {
+    match status {
+        VersionStatus::Ready => (Role::Ok, "✓"),
+        VersionStatus::Pending => (Role::Pending, "…"),
+        VersionStatus::Failed => (Role::Critical, "✗"),
+        VersionStatus::Unknown => (Role::Muted, "?"),
+    }
+}
+
 /// One line on what a source's last good data holds (`5 running · 1 unhealthy …`).
 pub fn data_summary(data: Option<&Payload>) -> Option<String> {
     match data? {
@@ -65,6 +76,23 @@ pub fn data_summary(data: Option<&Payload>) -> Option<String> {
                 "{running} running · {unhealthy} unhealthy · {restarting} restarting · \
                  {failed} failed · {} in all",
                 list.len()
+            ))
+        }
+        Payload::Models(snapshot) => {
+            let versions = snapshot.models.iter().flat_map(|m| &m.versions);
+            let count = |s: VersionStatus| versions.clone().filter(|v| v.status == s).count();
+            let aliases: usize = snapshot.models.iter().map(|m| m.aliases.len()).sum();
+            let missing = if snapshot.missing.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} not found", snapshot.missing.len())
+            };
+            Some(format!(
+                "{} models · {} versions · {aliases} aliases · {} failed · {} pending{missing}",
+                snapshot.models.len(),
+                versions.clone().count(),
+                count(VersionStatus::Failed),
+                count(VersionStatus::Pending)
             ))
         }
     }

@@ -2,6 +2,7 @@
 //! the pane for the current tab and draws the shared "no data" states.
 
 pub mod containers;
+pub mod models;
 pub mod overview;
 
 use ratatui::Frame;
@@ -26,6 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Tab::Containers => {
             containers::ContainersPane { app }.draw(frame, area, &app.view.containers, theme);
         }
+        Tab::Models => models::ModelsPane { app }.draw(frame, area, theme),
         tab => draw_source_state(frame, area, app, tab, theme),
     }
 }

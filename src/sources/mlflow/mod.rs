@@ -1,0 +1,137 @@
+//! The MLflow source: polls the model registry over REST API 2.0 (models, their
+//! aliases and versions, each version's source-run name and git commit), fetches a
+//! run's params, metrics and histories on demand, and runs the registry actions.
+
+pub mod client;
+pub mod errors;
+mod fetch;
+pub mod ops;
+pub mod wire;
+
+use std::collections::HashMap;
+
+use futures_util::{StreamExt, stream};
+
+pub use client::{Auth, MlflowClient, resolve_auth};
+pub use ops::{delete_alias, run_detail, set_alias, transition_stage};
+
+use super::{Payload, Source};
+use crate::config::MlflowConfig;
+use crate::error::SourceError;
+use crate::state::model::{ModelsSnapshot, RegisteredModel};
+
+/// Requests in flight at once (per-model reads, run reads).
+const CONCURRENCY: usize = 6;
+
+/// What a version's source run contributes to the versions table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct RunBrief {
+    name: Option<String>,
+    git_commit: Option<String>,
+}
+
+/// An MLflow tracking server polled for its model registry.
+pub struct MlflowSource {
+    client: Result<MlflowClient, SourceError>,
+    target: String,
+    models: Vec<String>,
+    runs: HashMap<String, RunBrief>,
+}
+
+impl MlflowSource {
+    /// A source for `[mlflow]` (credentials from the environment).
+    pub fn new(cfg: &MlflowConfig) -> Self {
+        Self::with_client(MlflowClient::new(cfg), &cfg.url, cfg.models.clone())
+    }
+
+    /// A source on a given client (or the error building it), watching `models` (empty: all).
+    pub fn with_client(
+        client: Result<MlflowClient, SourceError>,
+        url: &str,
+        models: Vec<String>,
+    ) -> Self {
+        MlflowSource {
+            client,
+            target: client::display_url(url),
+            models,
+            runs: HashMap::new(),
+        }
+    }
+
+    /// Fills in each version's run name and git commit, reading unknown runs once.
+    async fn annotate_runs(&mut self, client: &MlflowClient, models: &mut [RegisteredModel]) {
+        let mut unknown: Vec<String> = models
+            .iter()
+            .flat_map(|m| &m.versions)
+            .filter_map(|v| v.run_id.clone())
+            .filter(|id| !self.runs.contains_key(id))
+            .collect();
+        unknown.sort();
+        unknown.dedup();
+        let answers: Vec<(String, Result<RunBrief, SourceError>)> = stream::iter(unknown)
+            .map(|id| async move {
+                let brief = fetch::run_brief(client, &id).await;
+                (id, brief)
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        for (id, answer) in answers {
+            match answer {
+                Ok(brief) => {
+                    self.runs.insert(id, brief);
+                }
+                // A deleted run stays unknown for good; other failures retry next poll.
+                Err(SourceError::NotFound { .. }) => {
+                    self.runs.insert(id, RunBrief::default());
+                }
+                Err(e) => tracing::debug!("mlflow run '{id}': {e}"),
+            }
+        }
+        for v in models.iter_mut().flat_map(|m| m.versions.iter_mut()) {
+            if let Some(brief) = v.run_id.as_ref().and_then(|id| self.runs.get(id)) {
+                v.run_name.clone_from(&brief.name);
+                v.git_commit.clone_from(&brief.git_commit);
+            }
+        }
+    }
+}
+
+impl Source for MlflowSource {
+    async fn poll(&mut self) -> Result<Payload, SourceError> {
+        let client = self.client.clone()?;
+        let names = if self.models.is_empty() {
+            fetch::model_names(&client).await?
+        } else {
+            self.models.clone()
+        };
+        let answers: Vec<(String, Result<Option<RegisteredModel>, SourceError>)> =
+            stream::iter(names)
+                .map(|name| {
+                    let client = &client;
+                    async move {
+                        let model = fetch::model(client, &name).await;
+                        (name, model)
+                    }
+                })
+                .buffered(CONCURRENCY)
+                .collect()
+                .await;
+        let mut snapshot = ModelsSnapshot::default();
+        for (name, answer) in answers {
+            match answer? {
+                Some(model) => snapshot.models.push(model),
+                None if !self.models.is_empty() => snapshot.missing.push(name),
+                // Deleted between the listing and the read.
+                None => {}
+            }
+        }
+        self.annotate_runs(&client, &mut snapshot.models).await;
+        snapshot.models.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Payload::Models(snapshot))
+    }
+
+    fn target(&self) -> String {
+        self.target.clone()
+    }
+}
