@@ -58,7 +58,7 @@ pub fn draw_aliases(frame: &mut Frame, area: Rect, view: &AliasView, theme: &The
         lines.push(Line::styled(format!("{mark}{what}"), theme.style(role)));
     }
     lines.push(Line::styled(
-        "type to filter or name · ↑↓ choose · enter pick · esc cancel",
+        "type to filter or name · ↑↓ · enter pick · esc cancel",
         theme.style(Role::Muted),
     ));
     draw_box(frame, area, lines, " alias ", theme);

@@ -65,6 +65,17 @@ pub fn draw_models(frame: &mut Frame, area: Rect, app: &App, snap: &ModelsSnapsh
     table::draw(frame, list, &columns, &body, table, selected, theme);
 }
 
+/// Cuts `text` to `width` characters, ending in `…` when cut.
+fn fit(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 fn col(title: &'static str, width: Constraint) -> Column {
     Column { title, width }
 }
@@ -101,10 +112,14 @@ impl Rows for ModelRows<'_> {
         } else {
             m.versions.len().to_string()
         };
+        let (name_w, alias_w) = if self.wide { (28, 28) } else { (22, 18) };
         let mut cells = vec![
-            Cell::from(Span::styled(m.name.clone(), t.style(Role::Text))),
+            Cell::from(Span::styled(fit(&m.name, name_w), t.style(Role::Text))),
             latest,
-            Cell::from(Span::styled(m.alias_text(), t.style(Role::Accent))),
+            Cell::from(Span::styled(
+                fit(&m.alias_text(), alias_w),
+                t.style(Role::Accent),
+            )),
             Cell::from(Span::styled(count, t.style(Role::Text))),
             Cell::from(Span::styled(age(self.app, m.updated), t.style(Role::Muted))),
         ];
