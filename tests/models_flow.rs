@@ -162,3 +162,13 @@ fn actions_need_an_open_model_and_the_filter_applies_to_versions() {
     assert_eq!(a.row_ids(Tab::Models), ["2"]);
     assert!(a.view.tables[Tab::Models.index()].filter.is_empty());
 }
+
+#[test]
+fn refresh_reads_the_runs_on_screen_again() {
+    let mut a = open_fraud();
+    update(&mut a, key(KeyCode::Enter));
+    deliver_run(&mut a, 4);
+    let effects = update(&mut a, ch('r'));
+    assert_eq!(effects.len(), 2, "{effects:?}");
+    assert!(matches!(&effects[1], Effect::FetchRun { run_id, .. } if run_id.ends_with('4')));
+}

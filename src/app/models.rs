@@ -109,6 +109,33 @@ fn fetch(view: &mut ModelsView, source: SourceId, run_id: Option<&str>) -> Vec<E
     }]
 }
 
+/// On refresh: reads the runs on screen again (a run still training moves on).
+pub fn refetch(app: &mut App) -> Vec<Effect> {
+    let Some((source, snap)) = snapshot(&app.store) else {
+        return Vec::new();
+    };
+    let view = &app.view.models;
+    let Some(model) = view.model.as_deref().and_then(|m| snap.model(m)) else {
+        return Vec::new();
+    };
+    let versions: Vec<&str> = match (&view.compare, &view.detail) {
+        (Some((a, b)), _) => vec![a, b],
+        (None, Some(v)) => vec![v],
+        (None, None) => Vec::new(),
+    };
+    let runs: Vec<String> = versions
+        .iter()
+        .filter_map(|v| model.version(v)?.run_id.clone())
+        .collect();
+    let view = &mut app.view.models;
+    runs.iter()
+        .flat_map(|r| {
+            view.runs.remove(r);
+            fetch(view, source, Some(r))
+        })
+        .collect()
+}
+
 /// Esc: closes the comparison, else the detail, else the versions list.
 pub fn back(app: &mut App) -> bool {
     let view = &mut app.view.models;

@@ -232,7 +232,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::TabModels => return switch_tab(app, Tab::Models),
         Command::TabMetrics => return switch_tab(app, Tab::Metrics),
         Command::TabAlerts => return switch_tab(app, Tab::Alerts),
-        Command::Refresh => return vec![Effect::Refresh(app.visible_sources())],
+        Command::Refresh => return refresh(app),
         Command::Up => move_rows(app, -1),
         Command::Down => move_rows(app, 1),
         Command::PageUp => move_rows(app, -page.cast_signed()),
@@ -274,6 +274,15 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         _ => return models::run(app, cmd),
     }
     Vec::new()
+}
+
+/// Polls the tab's sources now; on Models also reads the runs on screen again.
+fn refresh(app: &mut App) -> Vec<Effect> {
+    let mut effects = vec![Effect::Refresh(app.visible_sources())];
+    if app.view.tab == Tab::Models {
+        effects.extend(models::refetch(app));
+    }
+    effects
 }
 
 fn back(app: &mut App) -> Vec<Effect> {
