@@ -237,3 +237,59 @@ async fn status_reports_the_newest_and_aliased_versions() {
     assert_eq!(json["severity"], "ok");
     assert_eq!(report.status, Severity::Ok);
 }
+
+/// The pane over real data: seeded models with aliases, a version's metric chart,
+/// and the comparison of the champion with the newest version.
+#[tokio::test]
+async fn the_pane_shows_real_models_chart_and_comparison() {
+    let url = need_server!();
+    let seeded = seed(&Api::new(&url)).await;
+    let client = MlflowClient::new(&config(&url, &[])).unwrap();
+    let mut app = common::app(vec![common::spec(SourceKind::Mlflow, "mlflow")]);
+    let snap = poll(&url, &[&seeded.model]).await;
+    let polled = Update::Polled {
+        source: SourceId(0),
+        at: common::at(0),
+        result: Ok(Payload::Models(snap)),
+    };
+    update(&mut app, Msg::Source(polled));
+    update(&mut app, common::ch('4'));
+    let screen = common::screen(&app, 160, 40);
+    assert!(
+        screen.contains("challenger → v3, champion → v2"),
+        "{screen}"
+    );
+    // Each FetchRun effect is run as the loop would, against the server.
+    let deliver = async |app: &mut flightdeck::app::App, effects: Vec<Effect>| {
+        for effect in effects {
+            if let Effect::FetchRun { source, run_id } = effect {
+                let result = run_detail(&client, &run_id).await;
+                update(
+                    app,
+                    Msg::Source(Update::RunDetail {
+                        source,
+                        run_id,
+                        result,
+                    }),
+                );
+            }
+        }
+    };
+    update(&mut app, common::key(KeyCode::Enter));
+    let effects = update(&mut app, common::key(KeyCode::Enter));
+    deliver(&mut app, effects).await;
+    let screen = common::screen(&app, 120, 40);
+    assert!(screen.contains("accuracy by step (10 points)"), "{screen}");
+    assert!(screen.contains(&commit(3)), "{screen}");
+    assert!(screen.contains("lr = 0.3"), "{screen}");
+    update(&mut app, common::key(KeyCode::Esc));
+    let effects = update(&mut app, common::ch('c'));
+    deliver(&mut app, effects).await;
+    let screen = common::screen(&app, 120, 40);
+    assert!(
+        screen.contains("compare v2 @champion (base) with v3 @challenger"),
+        "{screen}"
+    );
+    assert!(screen.contains("+0.01  higher"), "{screen}");
+    assert!(screen.contains("PARAMS: 1 of 2 differ"), "{screen}");
+}

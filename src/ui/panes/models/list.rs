@@ -43,10 +43,16 @@ pub fn draw_models(frame: &mut Frame, area: Rect, app: &App, snap: &ModelsSnapsh
         return;
     }
     let wide = area.width >= 110;
+    // Aliases are what promotion looks at: they get the room a wide screen has.
+    let alias_w = if wide {
+        area.width.saturating_sub(100).clamp(28, 60)
+    } else {
+        18
+    };
     let mut columns = vec![
         col("MODEL", Constraint::Length(if wide { 28 } else { 22 })),
         col("LATEST", Constraint::Length(10)),
-        col("ALIASES", Constraint::Length(if wide { 28 } else { 18 })),
+        col("ALIASES", Constraint::Length(alias_w)),
         col("VERS", Constraint::Length(5)),
         col("UPDATED", Constraint::Length(8)),
     ];
@@ -60,6 +66,7 @@ pub fn draw_models(frame: &mut Frame, area: Rect, app: &App, snap: &ModelsSnapsh
         app,
         rows: &rows,
         wide,
+        alias_w,
         theme,
     };
     table::draw(frame, list, &columns, &body, table, selected, theme);
@@ -84,6 +91,7 @@ struct ModelRows<'a> {
     app: &'a App,
     rows: &'a [&'a RegisteredModel],
     wide: bool,
+    alias_w: u16,
     theme: &'a Theme,
 }
 
@@ -112,7 +120,7 @@ impl Rows for ModelRows<'_> {
         } else {
             m.versions.len().to_string()
         };
-        let (name_w, alias_w) = if self.wide { (28, 28) } else { (22, 18) };
+        let (name_w, alias_w) = (if self.wide { 28 } else { 22 }, self.alias_w);
         let mut cells = vec![
             Cell::from(Span::styled(fit(&m.name, name_w), t.style(Role::Text))),
             latest,
