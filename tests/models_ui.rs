@@ -130,3 +130,16 @@ fn failed_versions_are_critical_and_pending_ones_pending() {
     let cell = &b.buffer()[(u16::try_from(x).unwrap(), u16::try_from(y).unwrap())];
     assert_eq!(cell.fg, t.style(Role::Pending).fg.unwrap());
 }
+
+#[test]
+fn stage_column_only_for_models_that_use_stages() {
+    let mut snap = registry();
+    snap.models[1].versions[3].stage = Some("Archived".into());
+    snap.models[1].versions[2].stage = Some("Production".into());
+    let mut a = models_app(snap);
+    a.view.tables[Tab::Models.index()].selected = Some("fraud-detector".into());
+    update(&mut a, key(KeyCode::Enter));
+    insta::assert_snapshot!("versions_stages_120x40", screen(&a, 120, 40));
+    let plain = fraud_versions();
+    assert!(!screen(&plain, 120, 40).contains("STAGE"));
+}

@@ -159,7 +159,6 @@ pub fn draw_versions(
     area: Rect,
     app: &App,
     model: &RegisteredModel,
-    snap: &ModelsSnapshot,
     theme: &Theme,
 ) {
     let view = &app.view.models;
@@ -173,7 +172,7 @@ pub fn draw_versions(
         );
         return;
     }
-    let stages = snap.uses_stages();
+    let stages = model.versions.iter().any(ModelVersion::has_stage);
     let wide = area.width >= 110;
     let mut columns = vec![
         col("VER", Constraint::Length(6)),

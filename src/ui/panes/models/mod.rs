@@ -54,7 +54,7 @@ impl ModelsPane<'_> {
                 Some(v) => detail::draw(frame, body, self.app, m, v, theme),
                 None => gone(frame, body, &format!("v{v} of '{}' is gone", m.name), theme),
             },
-            (Some(m), None, None) => list::draw_versions(frame, body, self.app, m, snap, theme),
+            (Some(m), None, None) => list::draw_versions(frame, body, self.app, m, theme),
             (None, ..) if view.model.is_some() => {
                 let name = view.model.as_deref().unwrap_or_default();
                 gone(
