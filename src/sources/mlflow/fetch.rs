@@ -1,12 +1,14 @@
 //! The registry reads of one poll: every model's name (paged), one model with its
 //! aliases and versions (paged, capped), and a run's name and git commit.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::client::MlflowClient;
 use super::{RunBrief, wire};
 use crate::error::SourceError;
-use crate::state::model::RegisteredModel;
+use crate::state::model::{ModelVersion, RegisteredModel};
 
 /// Models per page of `registered-models/search`.
 const MODEL_PAGE: usize = 100;
@@ -16,10 +18,14 @@ const VERSION_PAGE: usize = 200;
 pub const MAX_VERSIONS: usize = 1_000;
 /// Most models read in all.
 const MAX_MODELS: usize = 2_000;
+/// Versions per page when every model's versions are read at once.
+const ALL_VERSIONS_PAGE: usize = 1_000;
+/// Most versions read at once; above it each model's versions are read on their own.
+const MAX_ALL_VERSIONS: usize = 20_000;
 
-/// The names of every registered model, following page tokens.
-pub async fn model_names(client: &MlflowClient) -> Result<Vec<String>, SourceError> {
-    let mut names = Vec::new();
+/// Every registered model with its aliases (from the search answer), following page tokens.
+pub async fn all_models(client: &MlflowClient) -> Result<Vec<RegisteredModel>, SourceError> {
+    let mut models = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let mut query = vec![("max_results", MODEL_PAGE.to_string())];
@@ -28,16 +34,65 @@ pub async fn model_names(client: &MlflowClient) -> Result<Vec<String>, SourceErr
         }
         let page = client.get("registered-models/search", &query).await?;
         check_object(client, &page, "registered-models/search")?;
-        names.extend(
+        models.extend(
             wire::items(&page, "registered_models")
                 .iter()
-                .filter_map(|m| wire::text(m, "name")),
+                .filter_map(wire::registered_model),
         );
         token = wire::next_page(&page);
-        if token.is_none() || names.len() >= MAX_MODELS {
-            return Ok(names);
+        if token.is_none() || models.len() >= MAX_MODELS {
+            return Ok(models);
         }
     }
+}
+
+/// Every version of every model by model name, in a few large pages; `None` when
+/// there are too many to read at once.
+pub async fn all_versions(
+    client: &MlflowClient,
+) -> Result<Option<HashMap<String, Vec<ModelVersion>>>, SourceError> {
+    let mut by_model: HashMap<String, Vec<ModelVersion>> = HashMap::new();
+    let mut count = 0;
+    let mut token: Option<String> = None;
+    loop {
+        let mut query = vec![("max_results", ALL_VERSIONS_PAGE.to_string())];
+        if let Some(t) = token.take() {
+            query.push(("page_token", t));
+        }
+        let page = client.get("model-versions/search", &query).await?;
+        check_object(client, &page, "model-versions/search")?;
+        for item in wire::items(&page, "model_versions") {
+            let (Some(name), Some(version)) = (wire::text(item, "name"), wire::model_version(item))
+            else {
+                continue;
+            };
+            by_model.entry(name).or_default().push(version);
+            count += 1;
+        }
+        token = wire::next_page(&page);
+        if token.is_none() {
+            return Ok(Some(by_model));
+        }
+        if count >= MAX_ALL_VERSIONS {
+            return Ok(None);
+        }
+    }
+}
+
+/// Gives `model` its versions, newest first, each with the aliases pointing at it
+/// (`model-versions/search` leaves aliases out; the model's own list is the truth).
+pub fn attach(model: &mut RegisteredModel, mut versions: Vec<ModelVersion>, truncated: bool) {
+    versions.sort_by_key(|v| std::cmp::Reverse(v.number()));
+    for v in &mut versions {
+        v.aliases = model
+            .aliases
+            .iter()
+            .filter(|(_, version)| **version == v.version)
+            .map(|(alias, _)| alias.clone())
+            .collect();
+    }
+    model.versions = versions;
+    model.truncated = truncated;
 }
 
 /// One model with its aliases and versions; `None` when the server does not have it.
@@ -63,17 +118,7 @@ pub async fn model(
         });
     };
     let (versions, truncated) = versions(client, name).await?;
-    model.versions = versions;
-    model.truncated = truncated;
-    // `model-versions/search` leaves aliases out; the model's own list is the truth.
-    for v in &mut model.versions {
-        v.aliases = model
-            .aliases
-            .iter()
-            .filter(|(_, version)| **version == v.version)
-            .map(|(alias, _)| alias.clone())
-            .collect();
-    }
+    attach(&mut model, versions, truncated);
     Ok(Some(model))
 }
 
@@ -81,7 +126,7 @@ pub async fn model(
 async fn versions(
     client: &MlflowClient,
     name: &str,
-) -> Result<(Vec<crate::state::model::ModelVersion>, bool), SourceError> {
+) -> Result<(Vec<ModelVersion>, bool), SourceError> {
     let filter = if name.contains('\'') {
         format!("name=\"{name}\"")
     } else {

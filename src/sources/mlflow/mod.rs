@@ -97,22 +97,40 @@ impl MlflowSource {
     }
 }
 
-impl Source for MlflowSource {
-    async fn poll(&mut self) -> Result<Payload, SourceError> {
-        let client = self.client.clone()?;
-        let names = if self.models.is_empty() {
-            fetch::model_names(&client).await?
-        } else {
-            self.models.clone()
+impl MlflowSource {
+    /// Every model: one paged search for the models, one for all their versions
+    /// (a handful of requests however large the registry), falling back to one
+    /// read per model when there are too many versions to read at once.
+    async fn all_models(&self, client: &MlflowClient) -> Result<ModelsSnapshot, SourceError> {
+        let mut models = fetch::all_models(client).await?;
+        let Some(mut versions) = fetch::all_versions(client).await? else {
+            let names = models.into_iter().map(|m| m.name).collect();
+            return self.named_models(client, names).await;
         };
+        for m in &mut models {
+            let mut list = versions.remove(&m.name).unwrap_or_default();
+            let truncated = list.len() > fetch::MAX_VERSIONS;
+            list.sort_by_key(|v| std::cmp::Reverse(v.number()));
+            list.truncate(fetch::MAX_VERSIONS);
+            fetch::attach(m, list, truncated);
+        }
+        Ok(ModelsSnapshot {
+            models,
+            missing: Vec::new(),
+        })
+    }
+
+    /// The named models, each read on its own; names the server lacks are listed.
+    async fn named_models(
+        &self,
+        client: &MlflowClient,
+        names: Vec<String>,
+    ) -> Result<ModelsSnapshot, SourceError> {
         let answers: Vec<(String, Result<Option<RegisteredModel>, SourceError>)> =
             stream::iter(names)
-                .map(|name| {
-                    let client = &client;
-                    async move {
-                        let model = fetch::model(client, &name).await;
-                        (name, model)
-                    }
+                .map(|name| async move {
+                    let model = fetch::model(client, &name).await;
+                    (name, model)
                 })
                 .buffered(CONCURRENCY)
                 .collect()
@@ -126,6 +144,18 @@ impl Source for MlflowSource {
                 None => {}
             }
         }
+        Ok(snapshot)
+    }
+}
+
+impl Source for MlflowSource {
+    async fn poll(&mut self) -> Result<Payload, SourceError> {
+        let client = self.client.clone()?;
+        let mut snapshot = if self.models.is_empty() {
+            self.all_models(&client).await?
+        } else {
+            self.named_models(&client, self.models.clone()).await?
+        };
         self.annotate_runs(&client, &mut snapshot.models).await;
         snapshot.models.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Payload::Models(snapshot))
