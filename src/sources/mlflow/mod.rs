@@ -22,6 +22,8 @@ use crate::state::model::{ModelsSnapshot, RegisteredModel};
 
 /// Requests in flight at once (per-model reads, run reads).
 const CONCURRENCY: usize = 6;
+/// Most source runs read per poll for run names and git commits.
+const RUNS_PER_POLL: usize = 48;
 
 /// What a version's source run contributes to the versions table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,14 +62,19 @@ impl MlflowSource {
 
     /// Fills in each version's run name and git commit, reading unknown runs once.
     async fn annotate_runs(&mut self, client: &MlflowClient, models: &mut [RegisteredModel]) {
-        let mut unknown: Vec<String> = models
-            .iter()
-            .flat_map(|m| &m.versions)
-            .filter_map(|v| v.run_id.clone())
-            .filter(|id| !self.runs.contains_key(id))
-            .collect();
-        unknown.sort();
-        unknown.dedup();
+        // The newest and aliased versions first; a large registry's other runs are
+        // read a batch per poll, so the first poll stays well inside its timeout.
+        let watched = models.iter().flat_map(RegisteredModel::watched);
+        let rest = models.iter().flat_map(|m| &m.versions);
+        let mut unknown: Vec<String> = Vec::new();
+        for id in watched.chain(rest).filter_map(|v| v.run_id.as_ref()) {
+            if !self.runs.contains_key(id) && !unknown.contains(id) {
+                unknown.push(id.clone());
+            }
+            if unknown.len() >= RUNS_PER_POLL {
+                break;
+            }
+        }
         let answers: Vec<(String, Result<RunBrief, SourceError>)> = stream::iter(unknown)
             .map(|id| async move {
                 let brief = fetch::run_brief(client, &id).await;
