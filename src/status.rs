@@ -16,6 +16,7 @@ pub use crate::state::Severity;
 use crate::state::alert::Alert;
 use crate::state::container::Container;
 use crate::state::metric::{PanelData, format_value};
+use crate::state::model::{ModelVersion, ModelsSnapshot};
 use crate::state::{Health, SourceState, Store};
 
 /// One source's line in the report.
@@ -163,7 +164,57 @@ pub fn source_items(s: &SourceState) -> Vec<Item> {
             .iter()
             .map(|a| alert_item(&s.spec.name, a))
             .collect(),
+        Some(Payload::Models(snapshot)) => model_items(&s.spec.name, snapshot),
         None => Vec::new(),
+    }
+}
+
+/// One item per watched version: the newest of each model and each one behind an alias.
+fn model_items(source: &str, snapshot: &ModelsSnapshot) -> Vec<Item> {
+    let mut items = Vec::new();
+    for model in &snapshot.models {
+        for v in model.watched() {
+            items.push(version_item(source, &model.name, v));
+        }
+    }
+    for name in &snapshot.missing {
+        items.push(Item {
+            kind: "model_version",
+            source: source.to_owned(),
+            id: name.clone(),
+            name: name.clone(),
+            state: "NOT_FOUND".to_owned(),
+            severity: Severity::Unknown,
+            fields: object(serde_json::json!({
+                "model": name,
+                "version": null,
+                "aliases": [],
+                "status": "NOT_FOUND",
+                "run_id": null,
+                "git_commit": null,
+            })),
+        });
+    }
+    items
+}
+
+fn version_item(source: &str, model: &str, v: &ModelVersion) -> Item {
+    let fields = serde_json::json!({
+        "model": model,
+        "version": v.version,
+        "aliases": v.aliases,
+        "status": v.status.as_str(),
+        "run_id": v.run_id,
+        "git_commit": v.git_commit,
+    });
+    Item {
+        kind: "model_version",
+        source: source.to_owned(),
+        id: format!("{model}/{}", v.version),
+        name: format!("{model} v{}", v.version),
+        state: v.status.as_str().to_owned(),
+        severity: v.severity(),
+        fields: object(fields),
     }
 }
 
@@ -240,10 +291,7 @@ fn container_item(host: &str, c: &Container) -> Item {
         name: c.name.clone(),
         state: c.state.as_str().to_owned(),
         severity: c.severity(),
-        fields: match fields {
-            serde_json::Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        },
+        fields: object(fields),
     }
 }
 

@@ -64,7 +64,7 @@ prom_stop() {
 
 prom_start() {
   prom_dir=$(mktemp -d)
-  trap prom_stop EXIT
+  # the caller stops it from its EXIT trap (scripts/test: cleanup)
   local pport aport
   aport=$(prom_free_port)
   cat >"$prom_dir/alertmanager.yml" <<CFG

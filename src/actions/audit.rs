@@ -47,6 +47,30 @@ impl Entry {
                 (list.join(","), format!("silence:{}s", duration.as_secs()))
             }
             Action::ExpireSilence { id, .. } => (id.clone(), "expire_silence".to_owned()),
+            Action::SetAlias {
+                model,
+                alias,
+                version,
+                ..
+            } => (format!("{model}/{version}"), format!("set_alias:{alias}")),
+            Action::DeleteAlias {
+                model,
+                alias,
+                version,
+                ..
+            } => (
+                format!("{model}/{version}"),
+                format!("delete_alias:{alias}"),
+            ),
+            Action::TransitionStage {
+                model,
+                version,
+                stage,
+                ..
+            } => (
+                format!("{model}/{version}"),
+                format!("transition_stage:{stage}"),
+            ),
         };
         Entry {
             time: at.to_rfc3339_opts(SecondsFormat::Millis, true),

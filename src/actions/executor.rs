@@ -15,6 +15,7 @@ use crate::config::{AlertmanagerConfig, DockerConfig};
 use crate::error::SourceError;
 use crate::sources::alertmanager::AlertmanagerSource;
 use crate::sources::docker::{self, errors};
+use crate::sources::mlflow::{self, MlflowClient};
 use crate::sources::{SourceId, Update};
 
 /// Runs actions against the clients it owns.
@@ -22,6 +23,7 @@ pub struct Executor {
     docker: HashMap<SourceId, (Docker, String)>,
     configs: HashMap<SourceId, DockerConfig>,
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
+    mlflow: HashMap<SourceId, MlflowClient>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -37,6 +39,7 @@ impl Executor {
             docker,
             configs: HashMap::new(),
             alertmanager: HashMap::new(),
+            mlflow: HashMap::new(),
             read_only,
             audit,
         }
@@ -53,6 +56,7 @@ impl Executor {
             docker: HashMap::new(),
             configs,
             alertmanager: HashMap::new(),
+            mlflow: HashMap::new(),
             read_only,
             audit,
         }
@@ -61,6 +65,11 @@ impl Executor {
     /// Adds the Alertmanagers that silence actions go to (by source).
     pub fn with_alertmanager(mut self, configs: HashMap<SourceId, AlertmanagerConfig>) -> Self {
         self.alertmanager = configs;
+        self
+    }
+    /// The same executor with these MLflow clients (by source).
+    pub fn with_mlflow(mut self, clients: HashMap<SourceId, MlflowClient>) -> Self {
+        self.mlflow = clients;
         self
     }
 
@@ -115,6 +124,29 @@ impl Executor {
             Action::ExpireSilence { source, id, .. } => {
                 self.alertmanager_for(*source)?.expire_silence(id).await
             }
+            Action::SetAlias {
+                source,
+                model,
+                alias,
+                version,
+                ..
+            } => mlflow::set_alias(self.mlflow_client(*source)?, model, alias, version).await,
+            Action::DeleteAlias {
+                source,
+                model,
+                alias,
+                ..
+            } => mlflow::delete_alias(self.mlflow_client(*source)?, model, alias).await,
+            Action::TransitionStage {
+                source,
+                model,
+                version,
+                stage,
+                ..
+            } => {
+                let client = self.mlflow_client(*source)?;
+                mlflow::transition_stage(client, model, version, stage).await
+            }
         }
     }
 
@@ -128,6 +160,11 @@ impl Executor {
                         .into(),
                 )
             })
+    }
+    fn mlflow_client(&self, source: SourceId) -> Result<&MlflowClient, SourceError> {
+        self.mlflow.get(&source).ok_or_else(|| {
+            SourceError::Other("no MLflow server for this source: check [mlflow] url".into())
+        })
     }
 
     /// Receives actions until cancelled, sending one `Update::ActionDone` each.

@@ -106,7 +106,50 @@ pub enum Action {
         /// The silence's id.
         id: String,
     },
+    // -- mlflow
+    /// Point an alias of a registered model at a version (moving it if set elsewhere).
+    SetAlias {
+        /// The MLflow source.
+        source: SourceId,
+        /// Its label (`mlflow`).
+        host: String,
+        /// Registered model name.
+        model: String,
+        /// The alias (`champion`).
+        alias: String,
+        /// The version it will point at.
+        version: String,
+    },
+    /// Remove an alias from a registered model.
+    DeleteAlias {
+        /// The MLflow source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// Registered model name.
+        model: String,
+        /// The alias.
+        alias: String,
+        /// The version it pointed at (for the confirmation and the audit log).
+        version: String,
+    },
+    /// Move a version to a stage (deprecated in MLflow since 2.9; some servers refuse).
+    TransitionStage {
+        /// The MLflow source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// Registered model name.
+        model: String,
+        /// The version.
+        version: String,
+        /// `Staging`, `Production`, `Archived` or `None`.
+        stage: String,
+    },
 }
+
+/// The stages offered by the stage chooser, in MLflow's words.
+pub const STAGES: [&str; 4] = ["Staging", "Production", "Archived", "None"];
 
 impl Action {
     /// The verb phrase (`Restart container`).
@@ -120,6 +163,15 @@ impl Action {
                 )
             }
             Action::ExpireSilence { .. } => "Expire silence".to_owned(),
+            Action::SetAlias { alias, version, .. } => {
+                format!("Set alias '{alias}' to version {version} of model")
+            }
+            Action::DeleteAlias { alias, version, .. } => {
+                format!("Delete alias '{alias}' (version {version}) of model")
+            }
+            Action::TransitionStage { version, stage, .. } => {
+                format!("Move version {version} to stage '{stage}' in model")
+            }
         }
     }
 
@@ -129,6 +181,9 @@ impl Action {
             Action::Container { name, .. } => name,
             Action::Silence { alert, .. } => alert,
             Action::ExpireSilence { id, .. } => id,
+            Action::SetAlias { model, .. }
+            | Action::DeleteAlias { model, .. }
+            | Action::TransitionStage { model, .. } => model,
         }
     }
 
@@ -137,7 +192,10 @@ impl Action {
         match self {
             Action::Container { host, .. }
             | Action::Silence { host, .. }
-            | Action::ExpireSilence { host, .. } => host,
+            | Action::ExpireSilence { host, .. }
+            | Action::SetAlias { host, .. }
+            | Action::DeleteAlias { host, .. }
+            | Action::TransitionStage { host, .. } => host,
         }
     }
 
@@ -146,7 +204,10 @@ impl Action {
         match self {
             Action::Container { source, .. }
             | Action::Silence { source, .. }
-            | Action::ExpireSilence { source, .. } => *source,
+            | Action::ExpireSilence { source, .. }
+            | Action::SetAlias { source, .. }
+            | Action::DeleteAlias { source, .. }
+            | Action::TransitionStage { source, .. } => *source,
         }
     }
 

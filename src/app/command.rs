@@ -18,6 +18,8 @@ pub enum Context {
     Metrics,
     /// The Alerts pane.
     Alerts,
+    /// The Models pane.
+    Models,
 }
 
 /// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
@@ -118,6 +120,17 @@ pub enum Command {
     Silences,
     /// Expire the selected silence (or the one muting the selected alert).
     ExpireSilence,
+    // -- models
+    /// Set an alias on the selected model version (choose one or type a new one).
+    SetAlias,
+    /// Delete an alias of the selected model version.
+    DeleteAlias,
+    /// Move the selected model version to another stage (deprecated by MLflow).
+    TransitionStage,
+    /// Compare the selected version's metrics with the base (marked, champion or newest).
+    CompareVersions,
+    /// Mark the selected version as the comparison base.
+    MarkVersion,
 }
 
 impl Command {
@@ -167,6 +180,11 @@ impl Command {
         Command::SilenceAlert,
         Command::Silences,
         Command::ExpireSilence,
+        Command::SetAlias,
+        Command::DeleteAlias,
+        Command::TransitionStage,
+        Command::CompareVersions,
+        Command::MarkVersion,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -216,6 +234,11 @@ impl Command {
             Command::SilenceAlert => "silence_alert",
             Command::Silences => "silences",
             Command::ExpireSilence => "expire_silence",
+            Command::SetAlias => "set_alias",
+            Command::DeleteAlias => "delete_alias",
+            Command::TransitionStage => "transition_stage",
+            Command::CompareVersions => "compare_versions",
+            Command::MarkVersion => "mark_version",
         }
     }
 
@@ -231,6 +254,9 @@ impl Command {
                 | Command::RemoveContainer
                 | Command::SilenceAlert
                 | Command::ExpireSilence
+                | Command::SetAlias
+                | Command::DeleteAlias
+                | Command::TransitionStage
         )
     }
 
@@ -270,6 +296,11 @@ impl Command {
             | Command::Fold => Context::Containers,
             Command::Targets => Context::Metrics,
             Command::SilenceAlert | Command::Silences | Command::ExpireSilence => Context::Alerts,
+            Command::SetAlias
+            | Command::DeleteAlias
+            | Command::TransitionStage
+            | Command::CompareVersions
+            | Command::MarkVersion => Context::Models,
             _ => Context::Global,
         }
     }
@@ -312,12 +343,15 @@ impl Command {
             Command::StartContainer | Command::Silences => &["S"],
             Command::PauseContainer => &["p"],
             Command::KillContainer => &["K"],
-            Command::RemoveContainer => &["D"],
+            Command::RemoveContainer | Command::DeleteAlias => &["D"],
             Command::Logs => &["l"],
-            Command::RunningOnly => &["a"],
+            Command::RunningOnly | Command::SetAlias => &["a"],
             Command::ProblemsOnly => &["!"],
             Command::Fold => &["z"],
             Command::ExpireSilence => &["x"],
+            Command::TransitionStage => &["T"],
+            Command::CompareVersions => &["c"],
+            Command::MarkVersion => &["m"],
         }
     }
 
@@ -368,6 +402,11 @@ impl Command {
             Command::SilenceAlert => "silence alert",
             Command::Silences => "toggle silences list",
             Command::ExpireSilence => "expire silence",
+            Command::SetAlias => "set alias on version",
+            Command::DeleteAlias => "delete alias",
+            Command::TransitionStage => "transition stage",
+            Command::CompareVersions => "compare with base",
+            Command::MarkVersion => "mark comparison base",
         }
     }
 }

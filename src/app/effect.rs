@@ -28,6 +28,13 @@ pub enum Effect {
         /// Id that tags this stream's updates.
         stream_id: u64,
     },
+    /// Read a model version's source run (params, metrics, histories).
+    FetchRun {
+        /// The MLflow source.
+        source: SourceId,
+        /// The run's id.
+        run_id: String,
+    },
     /// Stop following the log.
     StopLogs,
     /// Write text to a new file in the current directory.

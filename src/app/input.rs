@@ -6,19 +6,28 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::command::{Command, Context};
 use super::effect::Effect;
 use super::update::run_command;
-use super::view_state::{Input, InputTarget, Overlay};
+use super::view_state::{Input, InputTarget, Overlay, Tab};
 use super::{App, palette_entries};
 
 /// Opens the input line: a search in the text viewer, else the tab's filter.
 pub fn open(app: &mut App) {
     let (target, text) = match &app.view.text {
         Some(t) => (InputTarget::Search, t.search.clone().unwrap_or_default()),
+        None if versions_listed(app) => (
+            InputTarget::Filter(app.view.tab),
+            app.view.models.versions.filter.clone(),
+        ),
         None => (
             InputTarget::Filter(app.view.tab),
             app.view.table().filter.clone(),
         ),
     };
     app.view.input = Some(Input { target, text });
+}
+
+/// Whether the Models tab lists a model's versions (the filter applies to them).
+fn versions_listed(app: &App) -> bool {
+    app.view.tab == Tab::Models && app.view.models.model.is_some()
 }
 
 /// Inserts pasted text into the input line, if one is open.
@@ -79,6 +88,9 @@ fn apply(app: &mut App) {
     };
     let text = input.text.clone();
     match input.target {
+        InputTarget::Filter(Tab::Models) if versions_listed(app) => {
+            app.view.models.versions.filter = text;
+        }
         InputTarget::Filter(tab) => app.view.tables[tab.index()].filter = text,
         InputTarget::Search => {
             if let Some(view) = app.view.text.as_mut() {

@@ -2,10 +2,12 @@
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
 pub mod alerts;
+pub mod choosers;
 pub mod command;
 pub mod containers;
 pub mod effect;
 pub mod input;
+pub mod models;
 pub mod msg;
 pub mod run;
 pub mod update;
@@ -78,6 +80,8 @@ impl App {
             vec![Context::Metrics, Context::List, Context::Global]
         } else if self.view.tab == Tab::Alerts {
             vec![Context::Alerts, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Models {
+            vec![Context::Models, Context::List, Context::Global]
         } else {
             vec![Context::List, Context::Global]
         }
@@ -105,7 +109,16 @@ impl App {
             }
             Tab::Metrics => alerts::metrics_row_ids(self),
             Tab::Alerts => alerts::alerts_row_ids(self),
-            _ => Vec::new(),
+            Tab::Models if self.view.models.model.is_some() => models::version_ids(self),
+            Tab::Models => crate::ui::panes::models::snapshot(&self.store)
+                .map(|(_, snap)| {
+                    crate::ui::panes::models::model_rows(snap, &self.view.tables[tab.index()])
+                        .iter()
+                        .map(|m| m.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Tab::Pipelines => Vec::new(),
         }
     }
 
@@ -171,6 +184,7 @@ impl App {
             Tab::Metrics if alerts::shows_targets(self) => {
                 crate::ui::panes::metrics::TARGET_COLUMNS
             }
+            Tab::Models => crate::ui::panes::models::COLUMN_COUNT,
             _ => 0,
         }
     }

@@ -106,7 +106,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
         config.read_only,
         AuditLog::new(audit_file),
     )
-    .with_alertmanager(pollers.alertmanager_configs());
+    .with_alertmanager(pollers.alertmanager_configs())
+    .with_mlflow(pollers.mlflow_clients());
     tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
     let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
     app.bell = config.bell;
@@ -154,6 +155,7 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                     .follow_logs(source, &container, stream_id, &ctx.tx, &ctx.cancel);
             }
             Effect::StopLogs => ctx.pollers.stop_logs(),
+            Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
             Effect::Save { name, text } => {
                 let result = save_text(&name, &text, Utc::now());
                 let more = update(app, Msg::Saved(result));

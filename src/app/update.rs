@@ -12,6 +12,7 @@ use super::effect::Effect;
 use super::input;
 use super::msg::Msg;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
+use super::{choosers, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
 use crate::sources::{SourceId, Update};
@@ -101,23 +102,30 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             }
             Vec::new()
         }
-        other => {
-            let polled = match &other {
-                Update::Polled {
-                    source,
-                    result: Ok(_),
-                    ..
-                } => Some(*source),
-                _ => None,
-            };
-            if app.store.apply(other) {
-                app.dirty = true;
-            }
-            match polled {
-                Some(source) if newly_critical(app, source) && app.bell => vec![Effect::Bell],
-                _ => Vec::new(),
-            }
+        update @ Update::RunDetail { .. } => {
+            models::on_run(app, update);
+            Vec::new()
         }
+        other => on_poll(app, other),
+    }
+}
+
+/// Applies a snapshot to the store; rings the bell when an item turned critical.
+fn on_poll(app: &mut App, update: Update) -> Vec<Effect> {
+    let polled = match &update {
+        Update::Polled {
+            source,
+            result: Ok(_),
+            ..
+        } => Some(*source),
+        _ => None,
+    };
+    if app.store.apply(update) {
+        app.dirty = true;
+    }
+    match polled {
+        Some(source) if newly_critical(app, source) && app.bell => vec![Effect::Bell],
+        _ => Vec::new(),
     }
 }
 
@@ -147,6 +155,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
         Some(Overlay::Signal(_)) => return on_signal_key(app, key),
         Some(Overlay::Form(..)) => return super::alerts::on_form_key(app, key),
+        Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
+        Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
                 Some(Command::Quit) => vec![Effect::Quit],
@@ -256,7 +266,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::TabModels => return switch_tab(app, Tab::Models),
         Command::TabMetrics => return switch_tab(app, Tab::Metrics),
         Command::TabAlerts => return switch_tab(app, Tab::Alerts),
-        Command::Refresh => return vec![Effect::Refresh(app.visible_sources())],
+        Command::Refresh => return refresh(app),
         Command::Up => move_rows(app, -1),
         Command::Down => move_rows(app, 1),
         Command::PageUp => move_rows(app, -page.cast_signed()),
@@ -278,6 +288,9 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Metrics => {
             super::alerts::toggle_zoom(app);
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Models => {
+            return models::select(app);
+        }
         Command::Save => return save(app),
         Command::Select
         | Command::NextMatch
@@ -289,9 +302,19 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         cmd if matches!(cmd.context(), Context::Metrics | Context::Alerts) => {
             return super::alerts::run(app, cmd);
         }
+        cmd if cmd.context() == Context::Models => return models::run(app, cmd),
         _ => {}
     }
     Vec::new()
+}
+
+/// Polls the tab's sources now; on Models also reads the runs on screen again.
+fn refresh(app: &mut App) -> Vec<Effect> {
+    let mut effects = vec![Effect::Refresh(app.visible_sources())];
+    if app.view.tab == Tab::Models {
+        effects.extend(models::refetch(app));
+    }
+    effects
 }
 
 fn back(app: &mut App) -> Vec<Effect> {
@@ -307,6 +330,9 @@ fn back(app: &mut App) -> Vec<Effect> {
     }
     if app.view.tab == Tab::Alerts && app.view.alerts.silences {
         app.view.alerts.silences = false;
+        return Vec::new();
+    }
+    if app.view.tab == Tab::Models && models::back(app) {
         return Vec::new();
     }
     app.view.table_mut().filter.clear();
@@ -350,6 +376,9 @@ fn move_rows(app: &mut App, delta: isize) {
         let scroll = &mut app.view.containers.detail_scroll;
         let next = i64::from(*scroll).saturating_add(delta.clamp(-10_000, 10_000) as i64);
         *scroll = u16::try_from(next.clamp(0, i64::from(u16::MAX))).unwrap_or(0);
+        return;
+    }
+    if app.view.tab == Tab::Models && models::move_rows(app, delta, page) {
         return;
     }
     let ids = app.row_ids(app.view.tab);

@@ -8,6 +8,7 @@ use crate::sources::{SourceId, SourceKind};
 use crate::ui::panes::alerts::AlertsView;
 use crate::ui::panes::containers::ContainersView;
 use crate::ui::panes::metrics::MetricsView;
+use crate::ui::panes::models::ModelsView;
 use crate::ui::widgets::form::FormView;
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
@@ -96,6 +97,10 @@ pub enum Overlay {
     Signal(SignalView),
     /// A form of text fields; Enter submits, Esc cancels.
     Form(FormView, FormPurpose),
+    /// Choose an alias to set on (or delete from) a model version.
+    Alias(AliasView),
+    /// Choose the stage to move a model version to.
+    Stage(StageView),
 }
 
 /// What a submitted form turns into.
@@ -110,6 +115,76 @@ pub enum FormPurpose {
         /// The alert's name.
         alert: String,
     },
+}
+
+/// The alias chooser for one model version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasView {
+    /// The MLflow source.
+    pub source: SourceId,
+    /// Its label.
+    pub host: String,
+    /// Registered model name.
+    pub model: String,
+    /// The version acted on.
+    pub version: String,
+    /// Whether the chosen alias is deleted (else set on `version`).
+    pub delete: bool,
+    /// The aliases offered, with the version each points at now.
+    pub choices: Vec<(String, String)>,
+    /// What was typed: filters the choices, or names a new alias.
+    pub typed: String,
+    /// Index into `entries()`.
+    pub selected: usize,
+}
+
+/// One line of the alias chooser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasEntry {
+    /// The alias.
+    pub alias: String,
+    /// The version it points at now (`None`: a new alias).
+    pub current: Option<String>,
+}
+
+impl AliasView {
+    /// The aliases matching what was typed, then the typed name as a new alias.
+    pub fn entries(&self) -> Vec<AliasEntry> {
+        let typed = self.typed.trim();
+        let mut out: Vec<AliasEntry> = self
+            .choices
+            .iter()
+            .filter(|(a, _)| typed.is_empty() || a.contains(typed))
+            .map(|(a, v)| AliasEntry {
+                alias: a.clone(),
+                current: Some(v.clone()),
+            })
+            .collect();
+        if !self.delete && !typed.is_empty() && !self.choices.iter().any(|(a, _)| a == typed) {
+            out.push(AliasEntry {
+                alias: typed.to_owned(),
+                current: None,
+            });
+        }
+        out
+    }
+}
+
+/// The stage chooser for one model version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageView {
+    /// The MLflow source.
+    pub source: SourceId,
+    /// Its label.
+    pub host: String,
+    /// Registered model name.
+    pub model: String,
+    /// The version.
+    pub version: String,
+    /// Its stage now.
+    pub current: Option<String>,
+    /// Index into `actions::STAGES`.
+    pub selected: usize,
 }
 
 /// An action waiting for confirmation.
@@ -208,6 +283,8 @@ pub struct ViewState {
     pub metrics: MetricsView,
     /// Alerts pane state: alerts or silences.
     pub alerts: AlertsView,
+    /// Models pane state: open model, version, comparison, fetched runs.
+    pub models: ModelsView,
 }
 
 impl ViewState {

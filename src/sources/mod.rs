@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod docker;
 pub mod driver;
 pub mod http;
+pub mod mlflow;
 pub mod prometheus;
 pub mod registry;
 
@@ -19,6 +20,7 @@ use crate::error::SourceError;
 use crate::state::alert::AlertsSnapshot;
 use crate::state::container::Container;
 use crate::state::metric::MetricsSnapshot;
+use crate::state::model::{ModelsSnapshot, RunDetail};
 
 /// The kind of backend a source talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -110,6 +112,8 @@ pub enum Payload {
     Metrics(MetricsSnapshot),
     /// Alerts and silences of an Alertmanager.
     Alerts(AlertsSnapshot),
+    /// Every watched registered model of one MLflow server.
+    Models(ModelsSnapshot),
 }
 
 /// What a poller (or the action executor) sends to the event loop.
@@ -137,6 +141,15 @@ pub enum Update {
         stream_id: u64,
         /// Why, in words.
         reason: String,
+    },
+    /// A source run read on demand for a model version's detail.
+    RunDetail {
+        /// The MLflow source it was read from.
+        source: SourceId,
+        /// The run's id.
+        run_id: String,
+        /// The run, or why it could not be read.
+        result: Result<RunDetail, SourceError>,
     },
     /// The executor finished an action.
     ActionDone {

@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use super::alertmanager::AlertmanagerSource;
 use super::docker::{self, DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
+use super::mlflow::{self, MlflowClient, MlflowSource};
 use super::prometheus::PrometheusSource;
 use super::{Source, SourceId, SourceKind, SourceSpec, Update};
-use crate::config::{AlertmanagerConfig, Config, DockerConfig};
+use crate::config::{AlertmanagerConfig, Config, DockerConfig, MlflowConfig};
 use crate::error::SourceError;
 use crate::state::Store;
 
@@ -93,6 +94,24 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
     for (id, source) in http_sources(config, store) {
         polls.spawn(poll_once(id, source, timeout));
     }
+    for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
+        let mut src = MlflowSource::new(cfg);
+        polls.spawn(async move {
+            let target = src.target();
+            let result = match tokio::time::timeout(timeout, src.poll()).await {
+                Ok(r) => r,
+                Err(_) => Err(SourceError::Timeout {
+                    target,
+                    secs: timeout.as_secs(),
+                }),
+            };
+            Update::Polled {
+                source: id,
+                at: Utc::now(),
+                result,
+            }
+        });
+    }
     mark_unsupported(store);
     while let Some(done) = polls.join_next().await {
         if let Ok(update) = done {
@@ -153,6 +172,15 @@ fn docker_ids(store: &Store) -> Vec<SourceId> {
     store.ids_of(SourceKind::Docker).collect()
 }
 
+fn mlflow_ids(store: &Store) -> Vec<SourceId> {
+    store.ids_of(SourceKind::Mlflow).collect()
+}
+
+/// Whether this build runs a poller for `kind`.
+fn has_poller(kind: SourceKind) -> bool {
+    matches!(kind, SourceKind::Docker | SourceKind::Mlflow)
+}
+
 /// Marks every source without a poller in this build.
 fn mark_unsupported(store: &mut Store) {
     let ids: Vec<(SourceId, SourceKind)> = store
@@ -165,6 +193,7 @@ fn mark_unsupported(store: &mut Store) {
                 SourceKind::Docker | SourceKind::Prometheus | SourceKind::Alertmanager
             )
         })
+        .filter(|(_, s)| !has_poller(s.spec.kind))
         .map(|(i, s)| (SourceId(i), s.spec.kind))
         .collect();
     for (id, kind) in ids {
@@ -179,6 +208,7 @@ pub struct Pollers {
     focus: HashMap<SourceId, watch::Sender<Focus>>,
     docker: HashMap<SourceId, DockerConfig>,
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
+    mlflow: HashMap<SourceId, MlflowClient>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
     logs: Option<CancellationToken>,
@@ -210,6 +240,9 @@ impl Pollers {
             store.ids_of(SourceKind::Alertmanager).next(),
         ) {
             pollers.alertmanager.insert(id, cfg.clone());
+        }
+        for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
+            pollers.start_mlflow(id, cfg, tx, cancel);
         }
         mark_unsupported(store);
         pollers
@@ -249,9 +282,55 @@ impl Pollers {
         self.handles.insert(id, handle);
     }
 
+    fn start_mlflow(
+        &mut self,
+        id: SourceId,
+        cfg: &MlflowConfig,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let client = MlflowClient::new(cfg);
+        if let Ok(c) = &client {
+            self.mlflow.insert(id, c.clone());
+        }
+        let source = MlflowSource::with_client(client, &cfg.url, cfg.models.clone());
+        self.start_source(id, source, cfg.interval, tx, cancel);
+    }
+
     /// The Alertmanagers by source, for the executor's silence actions.
     pub fn alertmanager_configs(&self) -> HashMap<SourceId, AlertmanagerConfig> {
         self.alertmanager.clone()
+    }
+
+    /// The MLflow clients by source, for the executor.
+    pub fn mlflow_clients(&self) -> HashMap<SourceId, MlflowClient> {
+        self.mlflow.clone()
+    }
+
+    /// Reads a source run off the UI task and reports it as `Update::RunDetail`.
+    pub fn fetch_run(&self, source: SourceId, run_id: String, tx: &mpsc::Sender<Update>) {
+        let Some(client) = self.mlflow.get(&source).cloned() else {
+            let result = Err(SourceError::Other(
+                "no MLflow client: check [mlflow] url (or MLFLOW_TRACKING_URI)".to_owned(),
+            ));
+            let _ = tx.try_send(Update::RunDetail {
+                source,
+                run_id,
+                result,
+            });
+            return;
+        };
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let result = mlflow::run_detail(&client, &run_id).await;
+            let _ = tx
+                .send(Update::RunDetail {
+                    source,
+                    run_id,
+                    result,
+                })
+                .await;
+        });
     }
 
     /// The Docker engines by source, for the executor (which connects per action).

@@ -5,6 +5,7 @@ pub mod alert;
 pub mod container;
 pub mod health;
 pub mod metric;
+pub mod model;
 mod severity;
 
 use chrono::{DateTime, Utc};
@@ -95,7 +96,10 @@ impl Store {
                 };
                 apply_poll(s, at, result)
             }
-            Update::Log { .. } | Update::LogEnded { .. } | Update::ActionDone { .. } => false,
+            Update::Log { .. }
+            | Update::LogEnded { .. }
+            | Update::RunDetail { .. }
+            | Update::ActionDone { .. } => false,
             Update::Crashed {
                 source,
                 at,

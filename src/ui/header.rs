@@ -150,6 +150,10 @@ fn hint_commands(app: &App) -> Vec<Command> {
             Command::ExpireSilence,
             Command::Filter,
         ]
+    } else if app.view.tab == Tab::Models
+        && crate::ui::panes::models::snapshot(&app.store).is_some()
+    {
+        model_hints(app)
     } else {
         vec![Command::Filter, Command::Refresh, Command::Palette]
     };
@@ -159,6 +163,32 @@ fn hint_commands(app: &App) -> Vec<Command> {
     cmds.extend([Command::Help, Command::Quit]);
     cmds.retain(|c| !(app.read_only && c.is_action()));
     cmds
+}
+
+/// The Models pane's hints: they follow the level that is open.
+fn model_hints(app: &App) -> Vec<Command> {
+    let view = &app.view.models;
+    if view.compare.is_some() {
+        vec![Command::Back]
+    } else if view.detail.is_some() {
+        vec![
+            Command::Back,
+            Command::Down,
+            Command::SetAlias,
+            Command::CompareVersions,
+        ]
+    } else if view.model.is_some() {
+        vec![
+            Command::Select,
+            Command::SetAlias,
+            Command::CompareVersions,
+            Command::MarkVersion,
+            Command::DeleteAlias,
+            Command::Back,
+        ]
+    } else {
+        vec![Command::Select, Command::Filter, Command::SortNext]
+    }
 }
 
 /// Key hints that fit the footer, each with a key that really runs it here.

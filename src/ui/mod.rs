@@ -61,6 +61,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             }
             Overlay::Signal(s) => widgets::confirm::draw_signals(frame, bands.body, s, theme),
             Overlay::Form(form, _) => form.draw(frame, bands.body, theme),
+            Overlay::Alias(a) => widgets::chooser::draw_aliases(frame, bands.body, a, theme),
+            Overlay::Stage(s) => widgets::chooser::draw_stages(frame, bands.body, s, theme),
         }
     }
 }

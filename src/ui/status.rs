@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::state::health::{format_age, is_stale};
 use crate::state::metric::TargetHealth;
+use crate::state::model::VersionStatus;
 use crate::state::{Health, Severity};
 use crate::theme::Role;
 
@@ -79,51 +80,83 @@ pub fn health_detail(
     }
 }
 
+/// The role and glyph of a model version's registration status.
+pub fn version_badge(status: VersionStatus) -> (Role, &'static str) {
+    match status {
+        VersionStatus::Ready => (Role::Ok, "✓"),
+        VersionStatus::Pending => (Role::Pending, "…"),
+        VersionStatus::Failed => (Role::Critical, "✗"),
+        VersionStatus::Unknown => (Role::Muted, "?"),
+    }
+}
+
 /// One line on what a source's last good data holds (`5 running · 1 unhealthy …`).
 pub fn data_summary(data: Option<&Payload>) -> Option<String> {
-    match data? {
-        Payload::Containers(list) => {
-            let count = |f: &dyn Fn(&Container) -> bool| list.iter().filter(|c| f(c)).count();
-            let running = count(&Container::is_running);
-            let unhealthy = count(&|c| c.health == ContainerHealth::Unhealthy);
-            let restarting = count(&|c| c.state == ContainerState::Restarting);
-            let failed =
-                count(&|c| c.state == ContainerState::Exited && c.exit_code.unwrap_or(0) != 0);
-            Some(format!(
-                "{running} running · {unhealthy} unhealthy · {restarting} restarting · \
-                 {failed} failed · {} in all",
-                list.len()
-            ))
-        }
-        Payload::Metrics(m) => {
-            let failing = m.panels.iter().filter(|p| p.result.is_err()).count();
-            let alerting = m
-                .panels
-                .iter()
-                .filter(|p| p.severity() >= Severity::Warning);
-            let down = m
-                .targets
-                .iter()
-                .filter(|t| t.health == TargetHealth::Down)
-                .count();
-            Some(format!(
-                "{} panels · {} over threshold · {failing} query errors · {down} of {} targets down",
-                m.panels.len(),
-                alerting.filter(|p| p.result.is_ok()).count(),
-                m.targets.len()
-            ))
-        }
+    Some(match data? {
+        Payload::Containers(list) => containers_summary(list),
+        Payload::Metrics(m) => metrics_summary(m),
         Payload::Alerts(a) => {
             let firing = a.alerts.iter().filter(|x| x.state == AlertState::Firing);
             let critical = firing
                 .clone()
                 .filter(|x| x.severity() == Severity::Critical);
-            Some(format!(
+            format!(
                 "{} firing · {} critical · {} silences",
                 firing.count(),
                 critical.count(),
                 a.silences.len()
-            ))
+            )
         }
-    }
+        Payload::Models(snapshot) => models_summary(snapshot),
+    })
+}
+
+fn containers_summary(list: &[Container]) -> String {
+    let count = |f: &dyn Fn(&Container) -> bool| list.iter().filter(|c| f(c)).count();
+    let running = count(&Container::is_running);
+    let unhealthy = count(&|c| c.health == ContainerHealth::Unhealthy);
+    let restarting = count(&|c| c.state == ContainerState::Restarting);
+    let failed = count(&|c| c.state == ContainerState::Exited && c.exit_code.unwrap_or(0) != 0);
+    format!(
+        "{running} running · {unhealthy} unhealthy · {restarting} restarting · \
+         {failed} failed · {} in all",
+        list.len()
+    )
+}
+
+fn metrics_summary(m: &crate::state::metric::MetricsSnapshot) -> String {
+    let failing = m.panels.iter().filter(|p| p.result.is_err()).count();
+    let alerting = m
+        .panels
+        .iter()
+        .filter(|p| p.severity() >= Severity::Warning);
+    let down = m
+        .targets
+        .iter()
+        .filter(|t| t.health == TargetHealth::Down)
+        .count();
+    format!(
+        "{} panels · {} over threshold · {failing} query errors · {down} of {} targets down",
+        m.panels.len(),
+        alerting.filter(|p| p.result.is_ok()).count(),
+        m.targets.len()
+    )
+}
+
+fn models_summary(snapshot: &crate::state::model::ModelsSnapshot) -> String {
+    let versions = snapshot.models.iter().flat_map(|m| &m.versions);
+    let count = |s: VersionStatus| versions.clone().filter(|v| v.status == s).count();
+    let aliases: usize = snapshot.models.iter().map(|m| m.aliases.len()).sum();
+    let missing = if snapshot.missing.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} not found", snapshot.missing.len())
+    };
+    format!(
+        "{} models · {} versions · {aliases} aliases · {} failed · {} pending{missing}",
+        snapshot.models.len(),
+        versions.clone().count(),
+        count(VersionStatus::Failed),
+        count(VersionStatus::Pending)
+    )
 }

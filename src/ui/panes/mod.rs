@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod containers;
 pub mod metrics;
+pub mod models;
 pub mod overview;
 
 use ratatui::Frame;
@@ -31,7 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         Tab::Metrics => metrics::MetricsPane { app }.draw(frame, area, theme),
         Tab::Alerts => alerts::AlertsPane { app }.draw(frame, area, theme),
-        tab => draw_source_state(frame, area, app, tab, theme),
+        Tab::Models => models::ModelsPane { app }.draw(frame, area, theme),
+        tab @ Tab::Pipelines => draw_source_state(frame, area, app, tab, theme),
     }
 }
 

@@ -73,6 +73,7 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Context::Containers => "Containers",
         Context::Metrics => "Metrics",
         Context::Alerts => "Alerts",
+        Context::Models => "Models",
     };
     let mut lines = vec![Line::styled(title, theme.style(Role::Title))];
     let tabs = [

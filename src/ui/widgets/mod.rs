@@ -1,6 +1,7 @@
 //! Reusable drawing components shared by the panes.
 
 pub mod ansi;
+pub mod chooser;
 pub mod confirm;
 pub mod form;
 pub mod help;

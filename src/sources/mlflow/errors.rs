@@ -1,0 +1,152 @@
+//! Turns MLflow's HTTP answers and reqwest's transport errors into `SourceError`s
+//! that say what to do. Never includes a credential, nor a URL that could hold one.
+
+use std::error::Error as _;
+
+use serde_json::Value;
+
+use super::client::Auth;
+use crate::error::SourceError;
+
+/// What a failed request was, for wording its error.
+pub struct Context<'a> {
+    /// The server's address (no credentials).
+    pub target: &'a str,
+    /// The REST endpoint (`registered-models/search`).
+    pub endpoint: &'a str,
+    /// The credentials that were sent.
+    pub auth: &'a Auth,
+    /// `Retry-After` in seconds, when sent.
+    pub retry_after: Option<u64>,
+}
+
+/// Maps a non-success HTTP answer.
+pub fn status(ctx: &Context<'_>, status: u16, body: &[u8]) -> SourceError {
+    let target = ctx.target.to_owned();
+    let (code, message) = server_words(body);
+    match status {
+        401 | 403 => SourceError::Auth {
+            target,
+            detail: format!(
+                "HTTP {status}{} (sent {}): set MLFLOW_TRACKING_TOKEN, or \
+                 MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or name your own \
+                 variables with token_env / username_env in [mlflow]",
+                message.map(|m| format!(" '{m}'")).unwrap_or_default(),
+                ctx.auth.describe()
+            ),
+        },
+        404 if code.as_deref() == Some("RESOURCE_DOES_NOT_EXIST") => SourceError::NotFound {
+            what: message.unwrap_or_else(|| format!("'{}' answered 404", ctx.endpoint)),
+        },
+        404 => SourceError::Http {
+            target,
+            status,
+            detail: format!(
+                "no model registry here ('{}' does not exist): check that [mlflow] url \
+                 (or MLFLOW_TRACKING_URI) is an MLflow tracking server with its registry",
+                ctx.endpoint
+            ),
+        },
+        429 => SourceError::RateLimited {
+            target,
+            until: chrono::Utc::now()
+                + chrono::Duration::seconds(
+                    i64::try_from(ctx.retry_after.unwrap_or(30)).unwrap_or(30),
+                ),
+            detail: message.unwrap_or_else(|| "too many requests".to_owned()),
+        },
+        _ => SourceError::Http {
+            target,
+            status,
+            detail: match (code, message) {
+                (Some(c), Some(m)) => format!("{c}: {m}"),
+                (None, Some(m)) => m,
+                (c, None) => c.unwrap_or_else(|| format!("'{}' failed", ctx.endpoint)),
+            },
+        },
+    }
+}
+
+/// MLflow's `error_code` and `message`, or the start of a non-JSON body.
+fn server_words(body: &[u8]) -> (Option<String>, Option<String>) {
+    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        return (field("error_code"), field("message"));
+    }
+    let text = String::from_utf8_lossy(body);
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = text.chars().take(120).collect();
+    (None, (!short.is_empty()).then_some(short))
+}
+
+/// Maps a transport failure (refused, DNS, TLS, timeout) without reqwest's URL.
+pub fn transport(target: &str, err: reqwest::Error) -> SourceError {
+    let target = target.to_owned();
+    if err.is_timeout() {
+        return SourceError::Timeout { target, secs: 15 };
+    }
+    let mut root = String::new();
+    let mut source = err.source();
+    while let Some(e) = source {
+        root = e.to_string();
+        source = e.source();
+    }
+    if err.is_connect() {
+        return SourceError::Unreachable {
+            target,
+            detail: format!(
+                "{}: is the MLflow server running there? (check [mlflow] url or MLFLOW_TRACKING_URI)",
+                if root.is_empty() {
+                    "cannot connect".to_owned()
+                } else {
+                    root
+                }
+            ),
+        };
+    }
+    if err.is_decode() || err.is_body() {
+        return SourceError::Malformed {
+            target,
+            detail: format!("the answer could not be read: {root}"),
+        };
+    }
+    SourceError::Unreachable {
+        target,
+        detail: err.without_url().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context<'static> {
+        Context {
+            target: "http://h",
+            endpoint: "registered-models/search",
+            auth: &Auth::None,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn statuses_say_what_to_do() {
+        let e = status(
+            &ctx(),
+            401,
+            b"{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"no\"}",
+        );
+        assert!(e.to_string().contains("MLFLOW_TRACKING_TOKEN"), "{e}");
+        let e = status(&ctx(), 404, b"<html>Not Found</html>");
+        assert!(e.to_string().contains("no model registry"), "{e}");
+        let body = br#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Registered Model with name=x not found"}"#;
+        assert_eq!(
+            status(&ctx(), 404, body),
+            SourceError::NotFound {
+                what: "Registered Model with name=x not found".into()
+            }
+        );
+        let e = status(&ctx(), 500, b"boom");
+        assert_eq!(e.to_string(), "'http://h' answered HTTP 500: boom");
+    }
+}
