@@ -38,9 +38,7 @@ impl Entry {
         outcome: &'static str,
         error: Option<String>,
     ) -> Self {
-        let (target_id, name) = match action {
-            Action::Container { id, op, .. } => (id.clone(), op.name()),
-        };
+        let (name, target_id) = action.audit_name();
         Entry {
             time: at.to_rfc3339_opts(SecondsFormat::Millis, true),
             user: local_user(),

@@ -14,12 +14,14 @@ use super::{Action, ContainerOp};
 use crate::config::DockerConfig;
 use crate::error::SourceError;
 use crate::sources::docker::{self, errors};
+use crate::sources::github::{self, Api};
 use crate::sources::{SourceId, Update};
 
 /// Runs actions against the clients it owns.
 pub struct Executor {
     docker: HashMap<SourceId, (Docker, String)>,
     configs: HashMap<SourceId, DockerConfig>,
+    github: HashMap<SourceId, github::Client>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -34,6 +36,7 @@ impl Executor {
         Executor {
             docker,
             configs: HashMap::new(),
+            github: HashMap::new(),
             read_only,
             audit,
         }
@@ -49,9 +52,16 @@ impl Executor {
         Executor {
             docker: HashMap::new(),
             configs,
+            github: HashMap::new(),
             read_only,
             audit,
         }
+    }
+
+    /// Adds the GitHub clients (by source) for run and workflow actions.
+    pub fn with_github(mut self, clients: HashMap<SourceId, github::Client>) -> Self {
+        self.github = clients;
+        self
     }
 
     /// Executes one action and writes its audit line.
@@ -72,22 +82,26 @@ impl Executor {
     }
 
     async fn dispatch(&self, action: &Action) -> Result<(), SourceError> {
-        match action {
-            Action::Container { source, id, op, .. } => {
-                let (client, target) = match (self.docker.get(source), self.configs.get(source)) {
-                    (Some((client, target)), _) => (client.clone(), target.clone()),
-                    (None, Some(cfg)) => (docker::connect(cfg)?, cfg.host.clone()),
-                    (None, None) => {
-                        return Err(SourceError::Other(
-                            "no Docker engine for this source".into(),
-                        ));
-                    }
-                };
-                container(&client, id, op)
-                    .await
-                    .map_err(|e| errors::map(&target, &e))
+        let Action::Container { source, id, op, .. } = action else {
+            let Some(client) = self.github.get(&action.source()) else {
+                return Err(SourceError::Other(
+                    "no GitHub client for this source".into(),
+                ));
+            };
+            return github_action(&client.api().await?, action).await;
+        };
+        let (client, target) = match (self.docker.get(source), self.configs.get(source)) {
+            (Some((client, target)), _) => (client.clone(), target.clone()),
+            (None, Some(cfg)) => (docker::connect(cfg)?, cfg.host.clone()),
+            (None, None) => {
+                return Err(SourceError::Other(
+                    "no Docker engine for this source".into(),
+                ));
             }
-        }
+        };
+        container(&client, id, op)
+            .await
+            .map_err(|e| errors::map(&target, &e))
     }
 
     /// Receives actions until cancelled, sending one `Update::ActionDone` each.
@@ -141,4 +155,47 @@ async fn container(
             client.remove_container(id, Some(options)).await
         }
     }
+}
+
+/// Sends a run or workflow action: the method, route and body GitHub documents.
+async fn github_action(api: &Api, action: &Action) -> Result<(), SourceError> {
+    let (route, body, what) = match action {
+        Action::Rerun(r) => (
+            format!("/repos/{}/actions/runs/{}/rerun", r.repo, r.id),
+            None,
+            format!("run {} in '{}'", r.id, r.repo),
+        ),
+        Action::RerunFailed(r) => (
+            format!("/repos/{}/actions/runs/{}/rerun-failed-jobs", r.repo, r.id),
+            None,
+            format!("run {} in '{}'", r.id, r.repo),
+        ),
+        Action::Cancel(r) => (
+            format!("/repos/{}/actions/runs/{}/cancel", r.repo, r.id),
+            None,
+            format!("run {} in '{}'", r.id, r.repo),
+        ),
+        Action::Dispatch {
+            repo,
+            workflow_id,
+            git_ref,
+            inputs,
+            ..
+        } => {
+            let inputs: serde_json::Map<String, serde_json::Value> = inputs
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            let body = serde_json::json!({ "ref": git_ref, "inputs": inputs });
+            (
+                format!("/repos/{repo}/actions/workflows/{workflow_id}/dispatches"),
+                Some(body),
+                format!("workflow {workflow_id} in '{repo}'"),
+            )
+        }
+        Action::Container { .. } => return Err(SourceError::Other("not a GitHub action".into())),
+    };
+    api.send(http::Method::POST, &route, body.as_ref(), &what)
+        .await
+        .map(|_| ())
 }

@@ -59,6 +59,19 @@ pub const KILL_SIGNALS: [&str; 6] = [
     "SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
 ];
 
+/// The workflow run an action is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRef {
+    /// The GitHub source.
+    pub source: SourceId,
+    /// `owner/name`.
+    pub repo: String,
+    /// GitHub's run id.
+    pub id: u64,
+    /// `CI #42`, for confirmations and toasts.
+    pub name: String,
+}
+
 /// A mutation of the outside world.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -76,6 +89,28 @@ pub enum Action {
         /// What to do.
         op: ContainerOp,
     },
+    // -- github
+    /// Re-run every job of a run (a new attempt).
+    Rerun(RunRef),
+    /// Re-run only the failed jobs of a run (and what depends on them).
+    RerunFailed(RunRef),
+    /// Cancel a queued or running run.
+    Cancel(RunRef),
+    /// Start a workflow through its `workflow_dispatch` trigger.
+    Dispatch {
+        /// The GitHub source.
+        source: SourceId,
+        /// `owner/name`.
+        repo: String,
+        /// The workflow's id.
+        workflow_id: u64,
+        /// The workflow's name.
+        workflow: String,
+        /// The branch or tag to run on.
+        git_ref: String,
+        /// The inputs, by name, as text (GitHub takes strings).
+        inputs: Vec<(String, String)>,
+    },
 }
 
 impl Action {
@@ -83,6 +118,10 @@ impl Action {
     pub fn label(&self) -> String {
         match self {
             Action::Container { op, .. } => op.label(),
+            Action::Rerun(_) => "Re-run workflow run".into(),
+            Action::RerunFailed(_) => "Re-run failed jobs of".into(),
+            Action::Cancel(_) => "Cancel workflow run".into(),
+            Action::Dispatch { git_ref, .. } => format!("Dispatch on '{git_ref}' workflow"),
         }
     }
 
@@ -90,6 +129,8 @@ impl Action {
     pub fn target(&self) -> &str {
         match self {
             Action::Container { name, .. } => name,
+            Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.name,
+            Action::Dispatch { workflow, .. } => workflow,
         }
     }
 
@@ -97,25 +138,43 @@ impl Action {
     pub fn host(&self) -> &str {
         match self {
             Action::Container { host, .. } => host,
+            Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.repo,
+            Action::Dispatch { repo, .. } => repo,
         }
     }
 
     /// The source to refresh once it is done.
     pub fn source(&self) -> SourceId {
         match self {
-            Action::Container { source, .. } => *source,
+            Action::Container { source, .. } | Action::Dispatch { source, .. } => *source,
+            Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => r.source,
         }
     }
 
-    /// Whether it loses something for good (needs a second confirmation).
+    /// Whether it loses something for good (shown as destructive when confirming).
     pub fn is_destructive(&self) -> bool {
         matches!(
             self,
             Action::Container {
                 op: ContainerOp::Remove | ContainerOp::Kill(_),
                 ..
-            }
+            } | Action::Cancel(_)
         )
+    }
+
+    /// The name written to the audit log and the id of what it acts on.
+    pub fn audit_name(&self) -> (String, String) {
+        match self {
+            Action::Container { id, op, .. } => (op.name(), id.clone()),
+            Action::Rerun(r) => ("rerun".into(), r.id.to_string()),
+            Action::RerunFailed(r) => ("rerun_failed".into(), r.id.to_string()),
+            Action::Cancel(r) => ("cancel".into(), r.id.to_string()),
+            Action::Dispatch {
+                workflow_id,
+                git_ref,
+                ..
+            } => (format!("dispatch:{git_ref}"), workflow_id.to_string()),
+        }
     }
 
     /// Whether it must be confirmed twice.

@@ -14,6 +14,8 @@ pub enum Context {
     Text,
     /// The Containers pane (outside the log viewer).
     Containers,
+    /// The Pipelines pane (outside the log viewer).
+    Pipelines,
 }
 
 /// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
@@ -104,6 +106,22 @@ pub enum Command {
     ProblemsOnly,
     /// Fold or unfold the group under the cursor.
     Fold,
+    // -- text viewer, continued
+    /// Jump to the first error line of the log.
+    FirstError,
+    // -- pipelines
+    /// Re-run the selected workflow run.
+    Rerun,
+    /// Re-run the failed jobs of the selected run.
+    RerunFailed,
+    /// Cancel the selected run.
+    CancelRun,
+    /// Dispatch the selected run's workflow, filling its inputs in a form.
+    Dispatch,
+    /// Show only failed runs (toggle).
+    FailuresOnly,
+    /// Show only runs on each repository's default branch (toggle).
+    DefaultBranchOnly,
 }
 
 impl Command {
@@ -149,6 +167,13 @@ impl Command {
         Command::RunningOnly,
         Command::ProblemsOnly,
         Command::Fold,
+        Command::FirstError,
+        Command::Rerun,
+        Command::RerunFailed,
+        Command::CancelRun,
+        Command::Dispatch,
+        Command::FailuresOnly,
+        Command::DefaultBranchOnly,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -194,6 +219,13 @@ impl Command {
             Command::RunningOnly => "running_only",
             Command::ProblemsOnly => "problems_only",
             Command::Fold => "fold",
+            Command::FirstError => "first_error",
+            Command::Rerun => "rerun",
+            Command::RerunFailed => "rerun_failed",
+            Command::CancelRun => "cancel_run",
+            Command::Dispatch => "dispatch",
+            Command::FailuresOnly => "failures_only",
+            Command::DefaultBranchOnly => "default_branch_only",
         }
     }
 
@@ -207,6 +239,10 @@ impl Command {
                 | Command::PauseContainer
                 | Command::KillContainer
                 | Command::RemoveContainer
+                | Command::Rerun
+                | Command::RerunFailed
+                | Command::CancelRun
+                | Command::Dispatch
         )
     }
 
@@ -233,7 +269,14 @@ impl Command {
             | Command::Follow
             | Command::Wrap
             | Command::Timestamps
+            | Command::FirstError
             | Command::Save => Context::Text,
+            Command::Rerun
+            | Command::RerunFailed
+            | Command::CancelRun
+            | Command::Dispatch
+            | Command::FailuresOnly
+            | Command::DefaultBranchOnly => Context::Pipelines,
             Command::RestartContainer
             | Command::StopContainer
             | Command::StartContainer
@@ -289,8 +332,14 @@ impl Command {
             Command::RemoveContainer => &["D"],
             Command::Logs => &["l"],
             Command::RunningOnly => &["a"],
-            Command::ProblemsOnly => &["!"],
+            Command::ProblemsOnly | Command::FailuresOnly => &["!"],
             Command::Fold => &["z"],
+            Command::FirstError => &["e"],
+            Command::Rerun => &["R"],
+            Command::RerunFailed => &["F"],
+            Command::CancelRun => &["C"],
+            Command::Dispatch => &["d"],
+            Command::DefaultBranchOnly => &["b"],
         }
     }
 
@@ -337,6 +386,13 @@ impl Command {
             Command::RunningOnly => "toggle running only",
             Command::ProblemsOnly => "toggle problems only",
             Command::Fold => "fold / unfold group",
+            Command::FirstError => "jump to first error",
+            Command::Rerun => "re-run workflow run",
+            Command::RerunFailed => "re-run failed jobs",
+            Command::CancelRun => "cancel run",
+            Command::Dispatch => "dispatch workflow",
+            Command::FailuresOnly => "toggle failures only",
+            Command::DefaultBranchOnly => "toggle default branch only",
         }
     }
 }

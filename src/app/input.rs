@@ -15,7 +15,7 @@ pub fn open(app: &mut App) {
         Some(t) => (InputTarget::Search, t.search.clone().unwrap_or_default()),
         None => (
             InputTarget::Filter(app.view.tab),
-            app.view.table().filter.clone(),
+            app.view.active_table().filter.clone(),
         ),
     };
     app.view.input = Some(Input { target, text });
@@ -23,6 +23,11 @@ pub fn open(app: &mut App) {
 
 /// Inserts pasted text into the input line, if one is open.
 pub fn paste(app: &mut App, text: &str) {
+    if let Some(Overlay::Form(view)) = app.view.overlays.last_mut() {
+        view.form.paste(text);
+        app.dirty = true;
+        return;
+    }
     if let Some(input) = app.view.input.as_mut() {
         input.text.extend(text.chars().filter(|c| !c.is_control()));
         apply(app);
@@ -74,6 +79,9 @@ fn apply(app: &mut App) {
     };
     let text = input.text.clone();
     match input.target {
+        InputTarget::Filter(tab) if tab == app.view.tab => {
+            app.view.active_table_mut().filter = text;
+        }
         InputTarget::Filter(tab) => app.view.tables[tab.index()].filter = text,
         InputTarget::Search => {
             if let Some(view) = app.view.text.as_mut() {

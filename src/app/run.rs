@@ -86,13 +86,21 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             effects.extend(update(&mut app, Msg::Resumed));
         }
         run_effects(&mut app, effects, &mut ctx, &mut tui);
-        for (source, focus) in app.docker_focus() {
-            ctx.pollers.set_focus(source, focus);
-        }
+        send_focus(&app, &ctx);
     }
     cancel.cancel();
     drop(tui);
     Ok(())
+}
+
+/// Tells the pollers what is on screen, so they sample and fetch for it.
+fn send_focus(app: &App, ctx: &Ctx) {
+    for (source, focus) in app.docker_focus() {
+        ctx.pollers.set_focus(source, focus);
+    }
+    for (source, focus) in app.run_focus() {
+        ctx.pollers.set_run_focus(source, focus);
+    }
 }
 
 /// Builds the store, starts the pollers and the executor.
@@ -105,7 +113,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
         pollers.docker_configs(),
         config.read_only,
         AuditLog::new(audit_file),
-    );
+    )
+    .with_github(pollers.github_clients());
     tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
     let app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
     (
@@ -151,6 +160,16 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                 ctx.pollers
                     .follow_logs(source, &container, stream_id, &ctx.tx, &ctx.cancel);
             }
+            Effect::FetchJobLog {
+                source,
+                repo,
+                job_id,
+                stream_id,
+            } => {
+                ctx.pollers
+                    .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
+            }
+            Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
             Effect::StopLogs => ctx.pollers.stop_logs(),
             Effect::Save { name, text } => {
                 let result = save_text(&name, &text, Utc::now());

@@ -9,6 +9,7 @@ use super::containers::{self, toast};
 use super::effect::Effect;
 use super::input;
 use super::msg::Msg;
+use super::pipelines;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
@@ -73,6 +74,10 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             }
             vec![Effect::Refresh(vec![action.source()])]
         }
+        Update::DispatchInputs { target, result } => {
+            pipelines::on_inputs(app, target, result);
+            Vec::new()
+        }
         Update::Log { stream_id, lines } => {
             if let Some(text) = app
                 .view
@@ -116,6 +121,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
         Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
         Some(Overlay::Signal(_)) => return on_signal_key(app, key),
+        Some(Overlay::Form(_)) => return pipelines::on_form_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
                 Some(Command::Quit) => vec![Effect::Quit],
@@ -241,10 +247,28 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             let t = app.view.table_mut();
             t.descending = !t.descending;
         }
+        _ => return pane_command(app, cmd, page),
+    }
+    Vec::new()
+}
+
+/// Commands of the text viewer and of one pane.
+fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
+    match cmd {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
             return containers::select(app);
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Pipelines => {
+            return pipelines::select(app);
+        }
         Command::Save => return save(app),
+        Command::FirstError => first_error(app, page),
+        Command::Rerun
+        | Command::RerunFailed
+        | Command::CancelRun
+        | Command::Dispatch
+        | Command::FailuresOnly
+        | Command::DefaultBranchOnly => return pipelines::run(app, cmd),
         Command::Select
         | Command::NextMatch
         | Command::PrevMatch
@@ -261,6 +285,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         | Command::RunningOnly
         | Command::ProblemsOnly
         | Command::Fold => return containers::run(app, cmd),
+        _ => {}
     }
     Vec::new()
 }
@@ -272,8 +297,28 @@ fn back(app: &mut App) -> Vec<Effect> {
     if app.view.tab == Tab::Containers && app.view.containers.detail.take().is_some() {
         return Vec::new();
     }
+    if app.view.tab == Tab::Pipelines && app.view.pipelines.drill.is_some() {
+        if app.view.pipelines.jobs.filter.is_empty() {
+            app.view.pipelines.drill = None;
+        } else {
+            app.view.pipelines.jobs.filter.clear();
+        }
+        return Vec::new();
+    }
     app.view.table_mut().filter.clear();
     Vec::new()
+}
+
+fn first_error(app: &mut App, page: usize) {
+    if let Some(text) = app.view.text.as_mut()
+        && !text.first_error(page)
+    {
+        toast(
+            app,
+            "no error lines in this log".to_owned(),
+            ToastLevel::Info,
+        );
+    }
 }
 
 fn save(app: &mut App) -> Vec<Effect> {
@@ -317,7 +362,7 @@ fn move_rows(app: &mut App, delta: isize) {
     }
     let ids = app.row_ids(app.view.tab);
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    app.view.table_mut().move_by(&ids, delta, page);
+    app.view.active_table_mut().move_by(&ids, delta, page);
 }
 
 /// Switches tabs and tells every poller whether it is now on screen.

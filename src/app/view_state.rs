@@ -4,8 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::actions::Action;
+use crate::sources::DispatchTarget;
 use crate::sources::{SourceId, SourceKind};
 use crate::ui::panes::containers::ContainersView;
+use crate::ui::panes::pipelines::PipelinesView;
+use crate::ui::widgets::form::Form;
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
 
@@ -91,6 +94,17 @@ pub enum Overlay {
     Confirm(ConfirmView),
     /// Choose the signal to send to a container.
     Signal(SignalView),
+    /// Fill a workflow's dispatch inputs.
+    Form(DispatchForm),
+}
+
+/// The dispatch form of one workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchForm {
+    /// The workflow.
+    pub target: DispatchTarget,
+    /// The ref field, then one field per declared input.
+    pub form: Form,
 }
 
 /// An action waiting for confirmation.
@@ -185,11 +199,29 @@ pub struct ViewState {
     pub log_stream: u64,
     /// Containers pane state: toggles, folds, detail view.
     pub containers: ContainersView,
+    /// Pipelines pane state: toggles, drill-down.
+    pub pipelines: PipelinesView,
 }
 
 impl ViewState {
     /// The current tab's table state.
     pub fn table(&self) -> &TableView {
+        &self.tables[self.tab.index()]
+    }
+
+    /// The table the cursor keys move: the jobs view when drilled into a run.
+    pub fn active_table_mut(&mut self) -> &mut TableView {
+        if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
+            return &mut self.pipelines.jobs;
+        }
+        &mut self.tables[self.tab.index()]
+    }
+
+    /// The table the `/` filter edits: the jobs view when drilled into a run.
+    pub fn active_table(&self) -> &TableView {
+        if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
+            return &self.pipelines.jobs;
+        }
         &self.tables[self.tab.index()]
     }
 

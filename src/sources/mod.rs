@@ -3,6 +3,7 @@
 
 pub mod docker;
 pub mod driver;
+pub mod github;
 pub mod registry;
 
 use std::future::Future;
@@ -14,6 +15,8 @@ use serde::Serialize;
 use crate::actions::Action;
 use crate::error::SourceError;
 use crate::state::container::Container;
+use crate::state::pipeline::Pipelines;
+use github::inputs::WorkflowInput;
 
 /// The kind of backend a source talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -101,6 +104,25 @@ impl SourceSpec {
 pub enum Payload {
     /// Every container on one Docker engine.
     Containers(Vec<Container>),
+    /// Recent workflow runs of every watched repository, with the rate limit.
+    Pipelines(Pipelines),
+}
+
+/// What the dispatch form needs to know about one workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchTarget {
+    /// The GitHub source.
+    pub source: SourceId,
+    /// `owner/name`.
+    pub repo: String,
+    /// The workflow's id.
+    pub workflow_id: u64,
+    /// The workflow's name.
+    pub workflow: String,
+    /// The workflow file.
+    pub path: String,
+    /// The ref the form starts with (the default branch).
+    pub git_ref: String,
 }
 
 /// What a poller (or the action executor) sends to the event loop.
@@ -128,6 +150,13 @@ pub enum Update {
         stream_id: u64,
         /// Why, in words.
         reason: String,
+    },
+    /// A workflow's dispatch inputs were read (or could not be).
+    DispatchInputs {
+        /// The workflow the form is for.
+        target: DispatchTarget,
+        /// Its declared inputs, or why they could not be read.
+        result: Result<Vec<WorkflowInput>, SourceError>,
     },
     /// The executor finished an action.
     ActionDone {

@@ -10,10 +10,13 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::docker::{self, DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
-use super::{Source, SourceId, SourceKind, SourceSpec, Update};
-use crate::config::{Config, DockerConfig};
+use super::github::{self, GithubSource};
+use super::{DispatchTarget, Source, SourceId, SourceKind, SourceSpec, Update};
+use crate::config::{Config, DockerConfig, GithubConfig};
 use crate::error::SourceError;
 use crate::state::Store;
 
@@ -88,6 +91,26 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
             }
         });
     }
+    if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
+        let client = github::Client::new(cfg.clone());
+        let target = cfg.api_url.clone();
+        polls.spawn(async move {
+            let (_focus, rx) = watch::channel(github::Focus::default());
+            let mut src = GithubSource::new(client, rx, Arc::new(AtomicBool::new(false)));
+            let result = match tokio::time::timeout(timeout, src.poll()).await {
+                Ok(r) => r,
+                Err(_) => Err(SourceError::Timeout {
+                    target,
+                    secs: timeout.as_secs(),
+                }),
+            };
+            Update::Polled {
+                source: id,
+                at: Utc::now(),
+                result,
+            }
+        });
+    }
     mark_unsupported(store);
     while let Some(done) = polls.join_next().await {
         if let Ok(update) = done {
@@ -107,7 +130,7 @@ fn mark_unsupported(store: &mut Store) {
         .sources
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.spec.kind != SourceKind::Docker)
+        .filter(|(_, s)| !matches!(s.spec.kind, SourceKind::Docker | SourceKind::Github))
         .map(|(i, s)| (SourceId(i), s.spec.kind))
         .collect();
     for (id, kind) in ids {
@@ -121,6 +144,7 @@ pub struct Pollers {
     handles: HashMap<SourceId, DriverHandle>,
     focus: HashMap<SourceId, watch::Sender<Focus>>,
     docker: HashMap<SourceId, DockerConfig>,
+    github: HashMap<SourceId, GithubLinks>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
     logs: Option<CancellationToken>,
@@ -138,8 +162,101 @@ impl Pollers {
         for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
             pollers.start_docker(id, cfg, tx, cancel);
         }
+        if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
+            pollers.start_github(id, cfg, tx, cancel);
+        }
         mark_unsupported(store);
         pollers
+    }
+
+    fn start_github(
+        &mut self,
+        id: SourceId,
+        cfg: &GithubConfig,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
+        let (focus_tx, focus_rx) = watch::channel(github::Focus::default());
+        let forced = Arc::new(AtomicBool::new(false));
+        let client = github::Client::new(cfg.clone());
+        let source = GithubSource::new(client.clone(), focus_rx, Arc::clone(&forced));
+        let schedule = Schedule::for_interval(cfg.interval);
+        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        self.owners.insert(task.id(), id);
+        self.handles.insert(id, handle);
+        let links = GithubLinks {
+            client,
+            focus: focus_tx,
+            forced,
+        };
+        self.github.insert(id, links);
+    }
+
+    /// The GitHub clients by source, for the executor.
+    pub fn github_clients(&self) -> HashMap<SourceId, github::Client> {
+        self.github
+            .iter()
+            .map(|(id, l)| (*id, l.client.clone()))
+            .collect()
+    }
+
+    /// Tells a GitHub poller which runs are on screen (a no-op when unchanged).
+    pub fn set_run_focus(&self, id: SourceId, focus: github::Focus) {
+        if let Some(l) = self.github.get(&id) {
+            l.focus.send_if_modified(|f| {
+                if *f == focus {
+                    false
+                } else {
+                    *f = focus;
+                    true
+                }
+            });
+        }
+    }
+
+    /// Fetches a job's log into the viewer, stopping any log followed before.
+    pub fn fetch_job_log(
+        &mut self,
+        source: SourceId,
+        repo: &str,
+        job_id: u64,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some(links) = self.github.get(&source) else {
+            return;
+        };
+        let token = cancel.child_token();
+        let task = github::logs::fetch(
+            links.client.clone(),
+            repo.to_owned(),
+            job_id,
+            stream_id,
+            tx.clone(),
+            token.clone(),
+        );
+        tokio::spawn(task);
+        self.logs = Some(token);
+    }
+
+    /// Reads a workflow's dispatch inputs and reports them as `Update::DispatchInputs`.
+    pub fn load_dispatch(&self, target: DispatchTarget, tx: &mpsc::Sender<Update>) {
+        let Some(links) = self.github.get(&target.source) else {
+            return;
+        };
+        let (client, tx) = (links.client.clone(), tx.clone());
+        tokio::spawn(async move {
+            let result = match client.api().await {
+                Ok(api) => {
+                    github::inputs::fetch(&api, &target.repo, &target.path, &target.git_ref).await
+                }
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Update::DispatchInputs { target, result }).await;
+        });
     }
 
     fn start_docker(
@@ -227,6 +344,9 @@ impl Pollers {
     /// Wakes the pollers of these sources for an immediate poll.
     pub fn refresh(&self, ids: &[SourceId]) {
         for id in ids {
+            if let Some(l) = self.github.get(id) {
+                l.forced.store(true, Ordering::Relaxed);
+            }
             if let Some(h) = self.handles.get(id) {
                 h.refresh.notify_one();
             }
@@ -258,6 +378,13 @@ impl Pollers {
             }
         }
     }
+}
+
+/// The loop's links to one GitHub poller.
+struct GithubLinks {
+    client: github::Client,
+    focus: watch::Sender<github::Focus>,
+    forced: Arc<AtomicBool>,
 }
 
 fn panic_message(e: task::JoinError) -> String {

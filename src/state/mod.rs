@@ -3,6 +3,7 @@
 
 pub mod container;
 pub mod health;
+pub mod pipeline;
 mod severity;
 
 use chrono::{DateTime, Utc};
@@ -93,7 +94,10 @@ impl Store {
                 };
                 apply_poll(s, at, result)
             }
-            Update::Log { .. } | Update::LogEnded { .. } | Update::ActionDone { .. } => false,
+            Update::Log { .. }
+            | Update::LogEnded { .. }
+            | Update::DispatchInputs { .. }
+            | Update::ActionDone { .. } => false,
             Update::Crashed {
                 source,
                 at,

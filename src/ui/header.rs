@@ -135,15 +135,40 @@ fn hint_commands(app: &App) -> Vec<Command> {
             Command::RestartContainer,
             Command::Filter,
         ]
+    } else if app.view.tab == Tab::Pipelines && !has_runs(app) {
+        vec![Command::Filter, Command::Refresh, Command::Palette]
+    } else if app.view.tab == Tab::Pipelines && app.view.pipelines.drill.is_some() {
+        vec![
+            Command::Select,
+            Command::Back,
+            Command::Rerun,
+            Command::RerunFailed,
+            Command::CancelRun,
+        ]
+    } else if app.view.tab == Tab::Pipelines {
+        vec![
+            Command::Select,
+            Command::Filter,
+            Command::FailuresOnly,
+            Command::Rerun,
+            Command::Dispatch,
+        ]
     } else {
         vec![Command::Filter, Command::Refresh, Command::Palette]
     };
     if app.view.text.is_some() {
-        cmds.extend([Command::Timestamps, Command::Save]);
+        cmds.extend([Command::Timestamps, Command::FirstError, Command::Save]);
     }
     cmds.extend([Command::Help, Command::Quit]);
     cmds.retain(|c| !(app.read_only && c.is_action()));
     cmds
+}
+
+/// Whether any GitHub source has reported runs (else the pane shows its state, not a table).
+fn has_runs(app: &App) -> bool {
+    app.store
+        .ids_of(crate::sources::SourceKind::Github)
+        .any(|id| crate::ui::panes::pipelines::pipelines_of(&app.store, id).is_some())
 }
 
 /// Key hints that fit the footer, each with a key that really runs it here.

@@ -60,6 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 dialog.draw(frame, bands.body, theme);
             }
             Overlay::Signal(s) => widgets::confirm::draw_signals(frame, bands.body, s, theme),
+            Overlay::Form(f) => f.form.draw(frame, bands.body, theme),
         }
     }
 }

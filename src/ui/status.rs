@@ -7,6 +7,7 @@ use crate::sources::Payload;
 use crate::state::Health;
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::health::format_age;
+use crate::state::pipeline::{Outcome, Pipelines};
 use crate::theme::Role;
 
 /// The role and glyph of a source's health.
@@ -67,5 +68,39 @@ pub fn data_summary(data: Option<&Payload>) -> Option<String> {
                 list.len()
             ))
         }
+        Payload::Pipelines(p) => Some(pipelines_summary(p)),
     }
+}
+
+/// The role and glyph of a run, job or step outcome; each glyph differs, so the
+/// status reads without colour too.
+pub fn outcome_badge(outcome: Outcome) -> (Role, &'static str) {
+    match outcome {
+        Outcome::Queued => (Role::Pending, "○"),
+        Outcome::Waiting => (Role::Pending, "◇"),
+        Outcome::InProgress => (Role::Pending, "▶"),
+        Outcome::Success => (Role::Ok, "✓"),
+        Outcome::Failure => (Role::Critical, "✗"),
+        Outcome::Cancelled => (Role::Warning, "⊘"),
+        Outcome::Skipped => (Role::Muted, "↷"),
+        Outcome::TimedOut => (Role::Critical, "◷"),
+        Outcome::ActionRequired => (Role::Warning, "!"),
+        Outcome::Neutral => (Role::Muted, "–"),
+    }
+}
+
+/// One line on what the runs of a GitHub source hold (`30 runs · 2 failing …`).
+fn pipelines_summary(p: &Pipelines) -> String {
+    let count = |f: &dyn Fn(Outcome) -> bool| p.runs.iter().filter(|r| f(r.outcome())).count();
+    let active = count(&Outcome::is_active);
+    let failing = count(&|o| o.severity() == crate::state::Severity::Critical);
+    let rate = p
+        .rate
+        .map(|r| format!(" · rate {}/{}", r.remaining, r.limit))
+        .unwrap_or_default();
+    format!(
+        "{} runs in {} repos · {active} running · {failing} failed{rate}",
+        p.runs.len(),
+        p.repos.len()
+    )
 }

@@ -256,6 +256,7 @@ impl Engine {
     pub async fn poll(&mut self) -> Vec<Container> {
         match self.source.poll().await {
             Ok(Payload::Containers(list)) => list,
+            Ok(other) => panic!("not containers: {other:?}"),
             Err(e) => panic!("poll failed: {e}"),
         }
     }

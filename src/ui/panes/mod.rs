@@ -3,6 +3,7 @@
 
 pub mod containers;
 pub mod overview;
+pub mod pipelines;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,6 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Tab::Containers => {
             containers::ContainersPane { app }.draw(frame, area, &app.view.containers, theme);
         }
+        Tab::Pipelines => pipelines::PipelinesPane { app }.draw(frame, area, theme),
         tab => draw_source_state(frame, area, app, tab, theme),
     }
 }
@@ -51,9 +53,13 @@ fn draw_text(frame: &mut Frame, area: Rect, text: &TextView, theme: &Theme) {
         Span::styled(format!(" {} ", text.title), theme.style(Role::Title)),
         Span::styled(
             format!(
-                "{} lines · {}{search} · esc back",
+                "{} lines{}{search} · esc back",
                 text.len(),
-                modes.join(" ")
+                if modes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", modes.join(" "))
+                }
             ),
             theme.style(Role::Muted),
         ),

@@ -71,6 +71,7 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Context::List => "Lists",
         Context::Text => "Text viewer",
         Context::Containers => "Containers",
+        Context::Pipelines => "Pipelines",
     };
     let mut lines = vec![Line::styled(title, theme.style(Role::Title))];
     let tabs = [

@@ -2,6 +2,7 @@
 
 pub mod ansi;
 pub mod confirm;
+pub mod form;
 pub mod help;
 pub mod palette;
 pub mod table;

@@ -120,8 +120,7 @@ pub fn parse_container_id(row_id: &str) -> Option<(SourceId, &str)> {
 pub fn containers_of(store: &Store, source: SourceId) -> Option<&[Container]> {
     match store.source(source)?.data.as_ref()? {
         Payload::Containers(list) => Some(list),
-        #[allow(unreachable_patterns, reason = "other payload kinds are being added")]
-        _ => None,
+        Payload::Pipelines(_) => None,
     }
 }
 
