@@ -556,3 +556,50 @@ async fn action_errors_say_what_went_wrong() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn status_reports_a_failing_default_branch_run_as_critical() {
+    let server = MockServer::start().await;
+    mount_repo(&server, "acme/api").await;
+    let runs = vec![
+        run(12, "acme/api", "feature", "completed", Some("success"), 1),
+        run(11, "acme/api", "main", "completed", Some("failure"), 30),
+        run(10, "acme/api", "main", "completed", Some("success"), 60),
+    ];
+    mount_runs(&server, "acme/api", runs, "\"s\"").await;
+    let toml = format!(
+        "[github]\napi_url = \"{}\"\ntoken_env = \"FLIGHTDECK_TEST_UNSET_TOKEN\"\nrepos = [\"acme/api\"]\n",
+        server.uri()
+    );
+    let env = |_: &str| None;
+    let mut config =
+        flightdeck::config::parse_in(&toml, std::path::Path::new("t.toml"), None, &env).unwrap();
+    config.docker.clear();
+    let report = flightdeck::status::collect(&config, Duration::from_secs(10)).await;
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["status"], "critical", "{json:#}");
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        1,
+        "latest default-branch run per workflow: {json:#}"
+    );
+    let item = &items[0];
+    assert_eq!(item["kind"], "pipeline_run");
+    assert_eq!(item["severity"], "critical");
+    for field in [
+        "repo",
+        "workflow",
+        "branch",
+        "head_sha",
+        "status",
+        "conclusion",
+        "url",
+    ] {
+        assert!(item.get(field).is_some(), "missing {field}: {item:#}");
+    }
+    assert_eq!(
+        (item["repo"].as_str(), item["conclusion"].as_str()),
+        (Some("acme/api"), Some("failure"))
+    );
+}
