@@ -1,6 +1,7 @@
 //! Rendering benchmarks: the Containers pane with 1,000 containers in 10 compose
 //! projects, with stats and full sparkline history, into a 200x50 TestBackend,
-//! and the grouping/filtering/sorting of its rows alone.
+//! and the grouping/filtering/sorting of its rows alone; the Pipelines pane with
+//! 5,000 runs across 50 repositories.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -16,8 +17,10 @@ use flightdeck::state::Store;
 use flightdeck::state::container::{
     Container, ContainerDetail, ContainerHealth, ContainerState, ContainerStats, HISTORY_LEN,
 };
+use flightdeck::state::pipeline::{PipelineRun, Pipelines, RunConclusion, RunStatus};
 use flightdeck::theme::{self, ColorDepth};
 use flightdeck::ui::panes::containers::{ContainersPane, ContainersView, rows};
+use flightdeck::ui::panes::pipelines::PipelinesPane;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -118,5 +121,79 @@ fn bench_containers(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_containers);
+const RUNS: usize = 5_000;
+
+fn pipeline_run(i: usize, now: chrono::DateTime<Utc>) -> PipelineRun {
+    let n = u64::try_from(i).unwrap_or(0);
+    let created = now - chrono::Duration::minutes(i64::try_from(i).unwrap_or(0));
+    let (status, conclusion) = match i % 9 {
+        0 => (RunStatus::InProgress, None),
+        1 => (RunStatus::Completed, Some(RunConclusion::Failure)),
+        2 => (RunStatus::Queued, None),
+        _ => (RunStatus::Completed, Some(RunConclusion::Success)),
+    };
+    PipelineRun {
+        id: n,
+        repo: format!("acme/service-{}", i % 50),
+        workflow: ["CI", "Deploy", "Nightly"][i % 3].into(),
+        workflow_id: 1 + n % 3,
+        workflow_path: ".github/workflows/ci.yml".into(),
+        number: n,
+        attempt: 1,
+        branch: if i.is_multiple_of(4) {
+            "feature/x".into()
+        } else {
+            "main".into()
+        },
+        on_default_branch: !i.is_multiple_of(4),
+        event: "push".into(),
+        actor: "octocat".into(),
+        head_sha: format!("{:040x}", n * 7919),
+        title: format!("Change number {i}"),
+        status,
+        conclusion,
+        created_at: created,
+        started_at: Some(created),
+        updated_at: created + chrono::Duration::seconds(200),
+        url: String::new(),
+        jobs: None,
+    }
+}
+
+fn bench_pipelines(c: &mut Criterion) {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let spec = SourceSpec {
+        kind: SourceKind::Github,
+        name: "github".into(),
+        interval: Duration::from_secs(15),
+    };
+    let mut store = Store::new(vec![spec]);
+    let runs = (0..RUNS).map(|i| pipeline_run(i, now)).collect();
+    store.apply(Update::Polled {
+        source: SourceId(0),
+        at: now,
+        result: Ok(Payload::Pipelines(Pipelines {
+            runs,
+            ..Pipelines::default()
+        })),
+    });
+    let mut app = App::new(store, Keymap::default(), false, now);
+    app.view.tab = Tab::Pipelines;
+    app.view.tables[Tab::Pipelines.index()].selected = Some("2500".into());
+    let theme =
+        theme::load("default", None, ColorDepth::TrueColor).unwrap_or_else(|e| panic!("{e}"));
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| panic!("{e}"));
+    c.bench_function("pipelines_pane_5000_200x50", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| PipelinesPane { app: &app }.draw(f, f.area(), &theme))
+                .unwrap_or_else(|e| panic!("{e}"));
+        });
+    });
+}
+
+criterion_group!(benches, bench_containers, bench_pipelines);
 criterion_main!(benches);

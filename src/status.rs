@@ -17,6 +17,7 @@ use crate::state::alert::Alert;
 use crate::state::container::Container;
 use crate::state::metric::{PanelData, format_value};
 use crate::state::model::{ModelVersion, ModelsSnapshot};
+use crate::state::pipeline::{PipelineRun, RunConclusion};
 use crate::state::{Health, SourceState, Store};
 
 /// One source's line in the report.
@@ -165,6 +166,10 @@ pub fn source_items(s: &SourceState) -> Vec<Item> {
             .map(|a| alert_item(&s.spec.name, a))
             .collect(),
         Some(Payload::Models(snapshot)) => model_items(&s.spec.name, snapshot),
+        Some(Payload::Pipelines(p)) => latest_default_branch_runs(&p.runs)
+            .into_iter()
+            .map(|r| run_item(&s.spec.name, r))
+            .collect(),
         None => Vec::new(),
     }
 }
@@ -273,6 +278,40 @@ fn alert_item(source: &str, a: &Alert) -> Item {
         state: a.state.as_str().to_owned(),
         severity: a.severity(),
         fields: object(fields),
+    }
+}
+/// The newest run of each repository and workflow on its default branch.
+fn latest_default_branch_runs(runs: &[PipelineRun]) -> Vec<&PipelineRun> {
+    let mut seen = std::collections::HashSet::new();
+    let mut sorted: Vec<&PipelineRun> = runs.iter().filter(|r| r.on_default_branch).collect();
+    sorted.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    sorted
+        .into_iter()
+        .filter(|r| seen.insert((r.repo.clone(), r.workflow_id)))
+        .collect()
+}
+
+fn run_item(source: &str, r: &PipelineRun) -> Item {
+    let fields = serde_json::json!({
+        "repo": r.repo,
+        "workflow": r.workflow,
+        "branch": r.branch,
+        "head_sha": r.head_sha,
+        "status": r.status.as_str(),
+        "conclusion": r.conclusion.map(RunConclusion::as_str),
+        "url": r.url,
+    });
+    Item {
+        kind: "pipeline_run",
+        source: source.to_owned(),
+        id: r.id.to_string(),
+        name: format!("{} {}", r.repo, r.workflow),
+        state: r.outcome().word().to_owned(),
+        severity: r.severity(),
+        fields: match fields {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        },
     }
 }
 

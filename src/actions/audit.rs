@@ -38,40 +38,7 @@ impl Entry {
         outcome: &'static str,
         error: Option<String>,
     ) -> Self {
-        let (target_id, name) = match action {
-            Action::Container { id, op, .. } => (id.clone(), op.name()),
-            Action::Silence {
-                matchers, duration, ..
-            } => {
-                let list: Vec<String> = matchers.iter().map(ToString::to_string).collect();
-                (list.join(","), format!("silence:{}s", duration.as_secs()))
-            }
-            Action::ExpireSilence { id, .. } => (id.clone(), "expire_silence".to_owned()),
-            Action::SetAlias {
-                model,
-                alias,
-                version,
-                ..
-            } => (format!("{model}/{version}"), format!("set_alias:{alias}")),
-            Action::DeleteAlias {
-                model,
-                alias,
-                version,
-                ..
-            } => (
-                format!("{model}/{version}"),
-                format!("delete_alias:{alias}"),
-            ),
-            Action::TransitionStage {
-                model,
-                version,
-                stage,
-                ..
-            } => (
-                format!("{model}/{version}"),
-                format!("transition_stage:{stage}"),
-            ),
-        };
+        let (name, target_id) = action.audit_name();
         Entry {
             time: at.to_rfc3339_opts(SecondsFormat::Millis, true),
             user: local_user(),

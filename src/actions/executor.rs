@@ -15,6 +15,7 @@ use crate::config::{AlertmanagerConfig, DockerConfig};
 use crate::error::SourceError;
 use crate::sources::alertmanager::AlertmanagerSource;
 use crate::sources::docker::{self, errors};
+use crate::sources::github::{self, Api};
 use crate::sources::mlflow::{self, MlflowClient};
 use crate::sources::{SourceId, Update};
 
@@ -24,6 +25,7 @@ pub struct Executor {
     configs: HashMap<SourceId, DockerConfig>,
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     mlflow: HashMap<SourceId, MlflowClient>,
+    github: HashMap<SourceId, github::Client>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -40,6 +42,7 @@ impl Executor {
             configs: HashMap::new(),
             alertmanager: HashMap::new(),
             mlflow: HashMap::new(),
+            github: HashMap::new(),
             read_only,
             audit,
         }
@@ -57,6 +60,7 @@ impl Executor {
             configs,
             alertmanager: HashMap::new(),
             mlflow: HashMap::new(),
+            github: HashMap::new(),
             read_only,
             audit,
         }
@@ -70,6 +74,11 @@ impl Executor {
     /// The same executor with these MLflow clients (by source).
     pub fn with_mlflow(mut self, clients: HashMap<SourceId, MlflowClient>) -> Self {
         self.mlflow = clients;
+        self
+    }
+    /// Adds the GitHub clients (by source) for run and workflow actions.
+    pub fn with_github(mut self, clients: HashMap<SourceId, github::Client>) -> Self {
+        self.github = clients;
         self
     }
 
@@ -92,20 +101,7 @@ impl Executor {
 
     async fn dispatch(&self, action: &Action) -> Result<(), SourceError> {
         match action {
-            Action::Container { source, id, op, .. } => {
-                let (client, target) = match (self.docker.get(source), self.configs.get(source)) {
-                    (Some((client, target)), _) => (client.clone(), target.clone()),
-                    (None, Some(cfg)) => (docker::connect(cfg)?, cfg.host.clone()),
-                    (None, None) => {
-                        return Err(SourceError::Other(
-                            "no Docker engine for this source".into(),
-                        ));
-                    }
-                };
-                container(&client, id, op)
-                    .await
-                    .map_err(|e| errors::map(&target, &e))
-            }
+            Action::Container { source, id, op, .. } => self.container(*source, id, op).await,
             Action::Silence {
                 source,
                 matchers,
@@ -147,7 +143,38 @@ impl Executor {
                 let client = self.mlflow_client(*source)?;
                 mlflow::transition_stage(client, model, version, stage).await
             }
+            Action::Rerun(_)
+            | Action::RerunFailed(_)
+            | Action::Cancel(_)
+            | Action::Dispatch { .. } => {
+                let Some(client) = self.github.get(&action.source()) else {
+                    return Err(SourceError::Other(
+                        "no GitHub client for this source".into(),
+                    ));
+                };
+                github_action(&client.api().await?, action).await
+            }
         }
+    }
+
+    async fn container(
+        &self,
+        source: SourceId,
+        id: &str,
+        op: &ContainerOp,
+    ) -> Result<(), SourceError> {
+        let (client, target) = match (self.docker.get(&source), self.configs.get(&source)) {
+            (Some((client, target)), _) => (client.clone(), target.clone()),
+            (None, Some(cfg)) => (docker::connect(cfg)?, cfg.host.clone()),
+            (None, None) => {
+                return Err(SourceError::Other(
+                    "no Docker engine for this source".into(),
+                ));
+            }
+        };
+        container(&client, id, op)
+            .await
+            .map_err(|e| errors::map(&target, &e))
     }
 
     fn alertmanager_for(&self, source: SourceId) -> Result<AlertmanagerSource, SourceError> {
@@ -218,4 +245,54 @@ async fn container(
             client.remove_container(id, Some(options)).await
         }
     }
+}
+
+/// Sends a run or workflow action: the method, route and body GitHub documents.
+async fn github_action(api: &Api, action: &Action) -> Result<(), SourceError> {
+    let (route, body, what) = match action {
+        Action::Rerun(r) => (
+            format!("/repos/{}/actions/runs/{}/rerun", r.repo, r.id),
+            None,
+            format!("run {} in '{}'", r.id, r.repo),
+        ),
+        Action::RerunFailed(r) => (
+            format!("/repos/{}/actions/runs/{}/rerun-failed-jobs", r.repo, r.id),
+            None,
+            format!("run {} in '{}'", r.id, r.repo),
+        ),
+        Action::Cancel(r) => (
+            format!("/repos/{}/actions/runs/{}/cancel", r.repo, r.id),
+            None,
+            format!("run {} in '{}'", r.id, r.repo),
+        ),
+        Action::Dispatch {
+            repo,
+            workflow_id,
+            git_ref,
+            inputs,
+            ..
+        } => {
+            let inputs: serde_json::Map<String, serde_json::Value> = inputs
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            let body = serde_json::json!({ "ref": git_ref, "inputs": inputs });
+            (
+                format!("/repos/{repo}/actions/workflows/{workflow_id}/dispatches"),
+                Some(body),
+                format!("workflow {workflow_id} in '{repo}'"),
+            )
+        }
+        Action::Container { .. }
+        | Action::Silence { .. }
+        | Action::ExpireSilence { .. }
+        | Action::SetAlias { .. }
+        | Action::DeleteAlias { .. }
+        | Action::TransitionStage { .. } => {
+            return Err(SourceError::Other("not a GitHub action".into()));
+        }
+    };
+    api.send(http::Method::POST, &route, body.as_ref(), &what)
+        .await
+        .map(|_| ())
 }

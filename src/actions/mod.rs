@@ -62,6 +62,19 @@ pub const KILL_SIGNALS: [&str; 6] = [
     "SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
 ];
 
+/// The workflow run an action is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRef {
+    /// The GitHub source.
+    pub source: SourceId,
+    /// `owner/name`.
+    pub repo: String,
+    /// GitHub's run id.
+    pub id: u64,
+    /// `CI #42`, for confirmations and toasts.
+    pub name: String,
+}
+
 /// A mutation of the outside world.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -146,6 +159,28 @@ pub enum Action {
         /// `Staging`, `Production`, `Archived` or `None`.
         stage: String,
     },
+    // -- github
+    /// Re-run every job of a run (a new attempt).
+    Rerun(RunRef),
+    /// Re-run only the failed jobs of a run (and what depends on them).
+    RerunFailed(RunRef),
+    /// Cancel a queued or running run.
+    Cancel(RunRef),
+    /// Start a workflow through its `workflow_dispatch` trigger.
+    Dispatch {
+        /// The GitHub source.
+        source: SourceId,
+        /// `owner/name`.
+        repo: String,
+        /// The workflow's id.
+        workflow_id: u64,
+        /// The workflow's name.
+        workflow: String,
+        /// The branch or tag to run on.
+        git_ref: String,
+        /// The inputs, by name, as text (GitHub takes strings).
+        inputs: Vec<(String, String)>,
+    },
 }
 
 /// The stages offered by the stage chooser, in MLflow's words.
@@ -172,6 +207,10 @@ impl Action {
             Action::TransitionStage { version, stage, .. } => {
                 format!("Move version {version} to stage '{stage}' in model")
             }
+            Action::Rerun(_) => "Re-run workflow run".into(),
+            Action::RerunFailed(_) => "Re-run failed jobs of".into(),
+            Action::Cancel(_) => "Cancel workflow run".into(),
+            Action::Dispatch { git_ref, .. } => format!("Dispatch on '{git_ref}' workflow"),
         }
     }
 
@@ -184,6 +223,8 @@ impl Action {
             Action::SetAlias { model, .. }
             | Action::DeleteAlias { model, .. }
             | Action::TransitionStage { model, .. } => model,
+            Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.name,
+            Action::Dispatch { workflow, .. } => workflow,
         }
     }
 
@@ -196,6 +237,8 @@ impl Action {
             | Action::SetAlias { host, .. }
             | Action::DeleteAlias { host, .. }
             | Action::TransitionStage { host, .. } => host,
+            Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.repo,
+            Action::Dispatch { repo, .. } => repo,
         }
     }
 
@@ -207,19 +250,67 @@ impl Action {
             | Action::ExpireSilence { source, .. }
             | Action::SetAlias { source, .. }
             | Action::DeleteAlias { source, .. }
-            | Action::TransitionStage { source, .. } => *source,
+            | Action::TransitionStage { source, .. }
+            | Action::Dispatch { source, .. } => *source,
+            Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => r.source,
         }
     }
 
-    /// Whether it loses something for good (needs a second confirmation).
+    /// Whether it loses something for good (shown as destructive when confirming).
     pub fn is_destructive(&self) -> bool {
         matches!(
             self,
             Action::Container {
                 op: ContainerOp::Remove | ContainerOp::Kill(_),
                 ..
-            }
+            } | Action::Cancel(_)
         )
+    }
+
+    /// The name written to the audit log and the id of what it acts on.
+    pub fn audit_name(&self) -> (String, String) {
+        match self {
+            Action::Container { id, op, .. } => (op.name(), id.clone()),
+            Action::Silence {
+                matchers, duration, ..
+            } => {
+                let list: Vec<String> = matchers.iter().map(ToString::to_string).collect();
+                (format!("silence:{}s", duration.as_secs()), list.join(","))
+            }
+            Action::ExpireSilence { id, .. } => ("expire_silence".to_owned(), id.clone()),
+            Action::SetAlias {
+                model,
+                alias,
+                version,
+                ..
+            } => (format!("set_alias:{alias}"), format!("{model}/{version}")),
+            Action::DeleteAlias {
+                model,
+                alias,
+                version,
+                ..
+            } => (
+                format!("delete_alias:{alias}"),
+                format!("{model}/{version}"),
+            ),
+            Action::TransitionStage {
+                model,
+                version,
+                stage,
+                ..
+            } => (
+                format!("transition_stage:{stage}"),
+                format!("{model}/{version}"),
+            ),
+            Action::Rerun(r) => ("rerun".into(), r.id.to_string()),
+            Action::RerunFailed(r) => ("rerun_failed".into(), r.id.to_string()),
+            Action::Cancel(r) => ("cancel".into(), r.id.to_string()),
+            Action::Dispatch {
+                workflow_id,
+                git_ref,
+                ..
+            } => (format!("dispatch:{git_ref}"), workflow_id.to_string()),
+        }
     }
 
     /// Whether it must be confirmed twice.

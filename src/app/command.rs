@@ -20,6 +20,8 @@ pub enum Context {
     Alerts,
     /// The Models pane.
     Models,
+    /// The Pipelines pane (outside the log viewer).
+    Pipelines,
 }
 
 /// A user intent, bindable to keys in `[keys]` and runnable from the `:` palette.
@@ -131,6 +133,22 @@ pub enum Command {
     CompareVersions,
     /// Mark the selected version as the comparison base.
     MarkVersion,
+    // -- text viewer, continued
+    /// Jump to the first error line of the log.
+    FirstError,
+    // -- pipelines
+    /// Re-run the selected workflow run.
+    Rerun,
+    /// Re-run the failed jobs of the selected run.
+    RerunFailed,
+    /// Cancel the selected run.
+    CancelRun,
+    /// Dispatch the selected run's workflow, filling its inputs in a form.
+    Dispatch,
+    /// Show only failed runs (toggle).
+    FailuresOnly,
+    /// Show only runs on each repository's default branch (toggle).
+    DefaultBranchOnly,
 }
 
 impl Command {
@@ -185,6 +203,13 @@ impl Command {
         Command::TransitionStage,
         Command::CompareVersions,
         Command::MarkVersion,
+        Command::FirstError,
+        Command::Rerun,
+        Command::RerunFailed,
+        Command::CancelRun,
+        Command::Dispatch,
+        Command::FailuresOnly,
+        Command::DefaultBranchOnly,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -239,6 +264,13 @@ impl Command {
             Command::TransitionStage => "transition_stage",
             Command::CompareVersions => "compare_versions",
             Command::MarkVersion => "mark_version",
+            Command::FirstError => "first_error",
+            Command::Rerun => "rerun",
+            Command::RerunFailed => "rerun_failed",
+            Command::CancelRun => "cancel_run",
+            Command::Dispatch => "dispatch",
+            Command::FailuresOnly => "failures_only",
+            Command::DefaultBranchOnly => "default_branch_only",
         }
     }
 
@@ -257,6 +289,10 @@ impl Command {
                 | Command::SetAlias
                 | Command::DeleteAlias
                 | Command::TransitionStage
+                | Command::Rerun
+                | Command::RerunFailed
+                | Command::CancelRun
+                | Command::Dispatch
         )
     }
 
@@ -283,7 +319,14 @@ impl Command {
             | Command::Follow
             | Command::Wrap
             | Command::Timestamps
+            | Command::FirstError
             | Command::Save => Context::Text,
+            Command::Rerun
+            | Command::RerunFailed
+            | Command::CancelRun
+            | Command::Dispatch
+            | Command::FailuresOnly
+            | Command::DefaultBranchOnly => Context::Pipelines,
             Command::RestartContainer
             | Command::StopContainer
             | Command::StartContainer
@@ -346,12 +389,18 @@ impl Command {
             Command::RemoveContainer | Command::DeleteAlias => &["D"],
             Command::Logs => &["l"],
             Command::RunningOnly | Command::SetAlias => &["a"],
-            Command::ProblemsOnly => &["!"],
+            Command::ProblemsOnly | Command::FailuresOnly => &["!"],
             Command::Fold => &["z"],
             Command::ExpireSilence => &["x"],
             Command::TransitionStage => &["T"],
             Command::CompareVersions => &["c"],
             Command::MarkVersion => &["m"],
+            Command::FirstError => &["e"],
+            Command::Rerun => &["R"],
+            Command::RerunFailed => &["F"],
+            Command::CancelRun => &["C"],
+            Command::Dispatch => &["d"],
+            Command::DefaultBranchOnly => &["b"],
         }
     }
 
@@ -407,6 +456,13 @@ impl Command {
             Command::TransitionStage => "transition stage",
             Command::CompareVersions => "compare with base",
             Command::MarkVersion => "mark comparison base",
+            Command::FirstError => "jump to first error",
+            Command::Rerun => "re-run workflow run",
+            Command::RerunFailed => "re-run failed jobs",
+            Command::CancelRun => "cancel run",
+            Command::Dispatch => "dispatch workflow",
+            Command::FailuresOnly => "toggle failures only",
+            Command::DefaultBranchOnly => "toggle default branch only",
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `Effect`: what `update` asks the event loop to do; the loop alone performs I/O.
 
 use crate::actions::Action;
-use crate::sources::SourceId;
 use crate::sources::driver::PollPolicy;
+use crate::sources::{DispatchTarget, SourceId};
 
 /// A request from `update` to the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,19 @@ pub enum Effect {
         /// The run's id.
         run_id: String,
     },
+    /// Fetch a GitHub Actions job's log into the viewer (stopping any other log).
+    FetchJobLog {
+        /// The GitHub source.
+        source: SourceId,
+        /// `owner/name`.
+        repo: String,
+        /// The job's id.
+        job_id: u64,
+        /// Id that tags this stream's updates.
+        stream_id: u64,
+    },
+    /// Read a workflow's dispatch inputs, for the dispatch form.
+    LoadDispatch(DispatchTarget),
     /// Stop following the log.
     StopLogs,
     /// Write text to a new file in the current directory.

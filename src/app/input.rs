@@ -19,7 +19,7 @@ pub fn open(app: &mut App) {
         ),
         None => (
             InputTarget::Filter(app.view.tab),
-            app.view.table().filter.clone(),
+            app.view.active_table().filter.clone(),
         ),
     };
     app.view.input = Some(Input { target, text });
@@ -34,6 +34,11 @@ fn versions_listed(app: &App) -> bool {
 pub fn paste(app: &mut App, text: &str) {
     if let Some(Overlay::Form(form, _)) = app.view.overlays.last_mut() {
         form.paste(text);
+        app.dirty = true;
+        return;
+    }
+    if let Some(Overlay::Dispatch(view)) = app.view.overlays.last_mut() {
+        view.form.paste(text);
         app.dirty = true;
         return;
     }
@@ -90,6 +95,9 @@ fn apply(app: &mut App) {
     match input.target {
         InputTarget::Filter(Tab::Models) if versions_listed(app) => {
             app.view.models.versions.filter = text;
+        }
+        InputTarget::Filter(tab) if tab == app.view.tab => {
+            app.view.active_table_mut().filter = text;
         }
         InputTarget::Filter(tab) => app.view.tables[tab.index()].filter = text,
         InputTarget::Search => {

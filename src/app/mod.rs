@@ -9,6 +9,7 @@ pub mod effect;
 pub mod input;
 pub mod models;
 pub mod msg;
+pub mod pipelines;
 pub mod run;
 pub mod update;
 pub mod view_state;
@@ -20,10 +21,12 @@ use chrono::{DateTime, Utc};
 
 use crate::config::keymap::Keymap;
 use crate::sources::docker::Focus;
+use crate::sources::github::Focus as RunFocus;
 use crate::sources::{SourceId, SourceKind};
 use crate::state::{Health, Store};
 use crate::ui::layout;
 use crate::ui::panes::containers::{ContainerRow, rows as containers_rows};
+use crate::ui::panes::pipelines::{JobRow, find_run, job_rows, run_id, runs as pipeline_runs};
 use crate::ui::widgets::table::scroll_offset;
 use command::{Command, Context};
 use view_state::{Tab, ViewState};
@@ -82,6 +85,8 @@ impl App {
             vec![Context::Alerts, Context::List, Context::Global]
         } else if self.view.tab == Tab::Models {
             vec![Context::Models, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Pipelines {
+            vec![Context::Pipelines, Context::List, Context::Global]
         } else {
             vec![Context::List, Context::Global]
         }
@@ -118,8 +123,66 @@ impl App {
                         .collect()
                 })
                 .unwrap_or_default(),
-            Tab::Pipelines => Vec::new(),
+            Tab::Pipelines => self.pipeline_row_ids(),
         }
+    }
+
+    /// The Pipelines rows: a run's job and step rows when drilled in, else the runs.
+    fn pipeline_row_ids(&self) -> Vec<String> {
+        let view = &self.view.pipelines;
+        if let Some(id) = view.drill {
+            return find_run(&self.store, id)
+                .map(|(_, run)| {
+                    job_rows(run, &view.jobs.filter)
+                        .iter()
+                        .map(JobRow::id)
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        let table = &self.view.tables[Tab::Pipelines.index()];
+        pipeline_runs(&self.store, table, view)
+            .iter()
+            .map(|(_, r)| run_id(r))
+            .collect()
+    }
+
+    /// Which runs each GitHub source has on screen (empty off the Pipelines tab).
+    pub fn run_focus(&self) -> Vec<(SourceId, RunFocus)> {
+        let mut focus: Vec<(SourceId, RunFocus)> = self
+            .store
+            .ids_of(SourceKind::Github)
+            .map(|id| (id, RunFocus::default()))
+            .collect();
+        if self.view.tab != Tab::Pipelines {
+            return focus;
+        }
+        let view = &self.view.pipelines;
+        if let Some((source, run)) = view.drill.and_then(|id| find_run(&self.store, id)) {
+            if let Some((_, f)) = focus.iter_mut().find(|(id, _)| *id == source) {
+                f.selected = Some(run.id);
+            }
+            return focus;
+        }
+        let table = &self.view.tables[Tab::Pipelines.index()];
+        let list = pipeline_runs(&self.store, table, view);
+        let ids: Vec<String> = list.iter().map(|(_, r)| run_id(r)).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let selected = table.position(&refs);
+        let page = self.page_rows();
+        let offset = selected.map_or(table.offset, |s| {
+            scroll_offset(table.offset, s, page, list.len())
+        });
+        for (i, (source, run)) in list.iter().enumerate().skip(offset).take(page) {
+            let Some((_, f)) = focus.iter_mut().find(|(id, _)| id == source) else {
+                continue;
+            };
+            f.visible.push(run.id);
+            if Some(i) == selected {
+                f.selected = Some(run.id);
+            }
+        }
+        focus
     }
 
     /// Which containers each Docker source has on screen (empty off the Containers tab).
@@ -185,6 +248,7 @@ impl App {
                 crate::ui::panes::metrics::TARGET_COLUMNS
             }
             Tab::Models => crate::ui::panes::models::COLUMN_COUNT,
+            Tab::Pipelines => crate::ui::panes::pipelines::COLUMN_COUNT,
             _ => 0,
         }
     }

@@ -86,13 +86,21 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             effects.extend(update(&mut app, Msg::Resumed));
         }
         run_effects(&mut app, effects, &mut ctx, &mut tui);
-        for (source, focus) in app.docker_focus() {
-            ctx.pollers.set_focus(source, focus);
-        }
+        send_focus(&app, &ctx);
     }
     cancel.cancel();
     drop(tui);
     Ok(())
+}
+
+/// Tells the pollers what is on screen, so they sample and fetch for it.
+fn send_focus(app: &App, ctx: &Ctx) {
+    for (source, focus) in app.docker_focus() {
+        ctx.pollers.set_focus(source, focus);
+    }
+    for (source, focus) in app.run_focus() {
+        ctx.pollers.set_run_focus(source, focus);
+    }
 }
 
 /// Builds the store, starts the pollers and the executor.
@@ -107,7 +115,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
         AuditLog::new(audit_file),
     )
     .with_alertmanager(pollers.alertmanager_configs())
-    .with_mlflow(pollers.mlflow_clients());
+    .with_mlflow(pollers.mlflow_clients())
+    .with_github(pollers.github_clients());
     tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
     let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
     app.bell = config.bell;
@@ -154,6 +163,16 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                 ctx.pollers
                     .follow_logs(source, &container, stream_id, &ctx.tx, &ctx.cancel);
             }
+            Effect::FetchJobLog {
+                source,
+                repo,
+                job_id,
+                stream_id,
+            } => {
+                ctx.pollers
+                    .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
+            }
+            Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
             Effect::StopLogs => ctx.pollers.stop_logs(),
             Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
             Effect::Save { name, text } => {

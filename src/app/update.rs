@@ -11,6 +11,7 @@ use super::containers::{self, toast};
 use super::effect::Effect;
 use super::input;
 use super::msg::Msg;
+use super::pipelines;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 use super::{choosers, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
@@ -75,6 +76,10 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
                 Err(e) => toast(app, format!("{what}: {e}"), ToastLevel::Error),
             }
             vec![Effect::Refresh(vec![action.source()])]
+        }
+        Update::DispatchInputs { target, result } => {
+            pipelines::on_inputs(app, target, result);
+            Vec::new()
         }
         Update::Log { stream_id, lines } => {
             if let Some(text) = app
@@ -157,6 +162,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Form(..)) => return super::alerts::on_form_key(app, key),
         Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
         Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
+        Some(Overlay::Dispatch(_)) => return pipelines::on_form_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
                 Some(Command::Quit) => vec![Effect::Quit],
@@ -282,6 +288,14 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             let t = app.view.table_mut();
             t.descending = !t.descending;
         }
+        _ => return pane_command(app, cmd, page),
+    }
+    Vec::new()
+}
+
+/// Commands of the text viewer and of one pane.
+fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
+    match cmd {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
             return containers::select(app);
         }
@@ -291,7 +305,17 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Models => {
             return models::select(app);
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Pipelines => {
+            return pipelines::select(app);
+        }
         Command::Save => return save(app),
+        Command::FirstError => first_error(app, page),
+        Command::Rerun
+        | Command::RerunFailed
+        | Command::CancelRun
+        | Command::Dispatch
+        | Command::FailuresOnly
+        | Command::DefaultBranchOnly => return pipelines::run(app, cmd),
         Command::Select
         | Command::NextMatch
         | Command::PrevMatch
@@ -303,6 +327,16 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             return super::alerts::run(app, cmd);
         }
         cmd if cmd.context() == Context::Models => return models::run(app, cmd),
+        Command::RestartContainer
+        | Command::StopContainer
+        | Command::StartContainer
+        | Command::PauseContainer
+        | Command::KillContainer
+        | Command::RemoveContainer
+        | Command::Logs
+        | Command::RunningOnly
+        | Command::ProblemsOnly
+        | Command::Fold => return containers::run(app, cmd),
         _ => {}
     }
     Vec::new()
@@ -335,8 +369,28 @@ fn back(app: &mut App) -> Vec<Effect> {
     if app.view.tab == Tab::Models && models::back(app) {
         return Vec::new();
     }
+    if app.view.tab == Tab::Pipelines && app.view.pipelines.drill.is_some() {
+        if app.view.pipelines.jobs.filter.is_empty() {
+            app.view.pipelines.drill = None;
+        } else {
+            app.view.pipelines.jobs.filter.clear();
+        }
+        return Vec::new();
+    }
     app.view.table_mut().filter.clear();
     Vec::new()
+}
+
+fn first_error(app: &mut App, page: usize) {
+    if let Some(text) = app.view.text.as_mut()
+        && !text.first_error(page)
+    {
+        toast(
+            app,
+            "no error lines in this log".to_owned(),
+            ToastLevel::Info,
+        );
+    }
 }
 
 fn save(app: &mut App) -> Vec<Effect> {
@@ -383,7 +437,7 @@ fn move_rows(app: &mut App, delta: isize) {
     }
     let ids = app.row_ids(app.view.tab);
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    app.view.table_mut().move_by(&ids, delta, page);
+    app.view.active_table_mut().move_by(&ids, delta, page);
 }
 
 /// Switches tabs and tells every poller whether it is now on screen.

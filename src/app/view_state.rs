@@ -4,11 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use crate::actions::Action;
+use crate::sources::DispatchTarget;
 use crate::sources::{SourceId, SourceKind};
 use crate::ui::panes::alerts::AlertsView;
 use crate::ui::panes::containers::ContainersView;
 use crate::ui::panes::metrics::MetricsView;
 use crate::ui::panes::models::ModelsView;
+use crate::ui::panes::pipelines::PipelinesView;
+use crate::ui::widgets::dispatch_form::Form;
 use crate::ui::widgets::form::FormView;
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
@@ -101,6 +104,8 @@ pub enum Overlay {
     Alias(AliasView),
     /// Choose the stage to move a model version to.
     Stage(StageView),
+    /// Fill a workflow's dispatch inputs.
+    Dispatch(DispatchForm),
 }
 
 /// What a submitted form turns into.
@@ -185,6 +190,15 @@ pub struct StageView {
     pub current: Option<String>,
     /// Index into `actions::STAGES`.
     pub selected: usize,
+}
+
+/// The dispatch form of one workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchForm {
+    /// The workflow.
+    pub target: DispatchTarget,
+    /// The ref field, then one field per declared input.
+    pub form: Form,
 }
 
 /// An action waiting for confirmation.
@@ -285,11 +299,29 @@ pub struct ViewState {
     pub alerts: AlertsView,
     /// Models pane state: open model, version, comparison, fetched runs.
     pub models: ModelsView,
+    /// Pipelines pane state: toggles, drill-down.
+    pub pipelines: PipelinesView,
 }
 
 impl ViewState {
     /// The current tab's table state.
     pub fn table(&self) -> &TableView {
+        &self.tables[self.tab.index()]
+    }
+
+    /// The table the cursor keys move: the jobs view when drilled into a run.
+    pub fn active_table_mut(&mut self) -> &mut TableView {
+        if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
+            return &mut self.pipelines.jobs;
+        }
+        &mut self.tables[self.tab.index()]
+    }
+
+    /// The table the `/` filter edits: the jobs view when drilled into a run.
+    pub fn active_table(&self) -> &TableView {
+        if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
+            return &self.pipelines.jobs;
+        }
         &self.tables[self.tab.index()]
     }
 

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod docker;
 pub mod driver;
+pub mod github;
 pub mod http;
 pub mod mlflow;
 pub mod prometheus;
@@ -21,6 +22,8 @@ use crate::state::alert::AlertsSnapshot;
 use crate::state::container::Container;
 use crate::state::metric::MetricsSnapshot;
 use crate::state::model::{ModelsSnapshot, RunDetail};
+use crate::state::pipeline::Pipelines;
+use github::inputs::WorkflowInput;
 
 /// The kind of backend a source talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -114,6 +117,25 @@ pub enum Payload {
     Alerts(AlertsSnapshot),
     /// Every watched registered model of one MLflow server.
     Models(ModelsSnapshot),
+    /// Recent workflow runs of every watched repository, with the rate limit.
+    Pipelines(Pipelines),
+}
+
+/// What the dispatch form needs to know about one workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchTarget {
+    /// The GitHub source.
+    pub source: SourceId,
+    /// `owner/name`.
+    pub repo: String,
+    /// The workflow's id.
+    pub workflow_id: u64,
+    /// The workflow's name.
+    pub workflow: String,
+    /// The workflow file.
+    pub path: String,
+    /// The ref the form starts with (the default branch).
+    pub git_ref: String,
 }
 
 /// What a poller (or the action executor) sends to the event loop.
@@ -150,6 +172,13 @@ pub enum Update {
         run_id: String,
         /// The run, or why it could not be read.
         result: Result<RunDetail, SourceError>,
+    },
+    /// A workflow's dispatch inputs were read (or could not be).
+    DispatchInputs {
+        /// The workflow the form is for.
+        target: DispatchTarget,
+        /// Its declared inputs, or why they could not be read.
+        result: Result<Vec<WorkflowInput>, SourceError>,
     },
     /// The executor finished an action.
     ActionDone {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -13,10 +14,11 @@ use tokio_util::sync::CancellationToken;
 use super::alertmanager::AlertmanagerSource;
 use super::docker::{self, DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
+use super::github::{self, GithubSource};
 use super::mlflow::{self, MlflowClient, MlflowSource};
 use super::prometheus::PrometheusSource;
-use super::{Source, SourceId, SourceKind, SourceSpec, Update};
-use crate::config::{AlertmanagerConfig, Config, DockerConfig, MlflowConfig};
+use super::{DispatchTarget, Source, SourceId, SourceKind, SourceSpec, Update};
+use crate::config::{AlertmanagerConfig, Config, DockerConfig, GithubConfig, MlflowConfig};
 use crate::error::SourceError;
 use crate::state::Store;
 
@@ -71,46 +73,21 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
     let cancel = CancellationToken::new();
     let mut polls = JoinSet::new();
     for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
-        let cfg = cfg.clone();
-        let cancel = cancel.clone();
-        polls.spawn(async move {
-            let (_focus, rx) = watch::channel(Focus::default());
-            let target = cfg.host.clone();
-            let mut src = DockerSource::lazy(cfg, rx, Arc::new(Notify::new()), cancel);
-            let result = match tokio::time::timeout(timeout, src.poll()).await {
-                Ok(r) => r,
-                Err(_) => Err(SourceError::Timeout {
-                    target,
-                    secs: timeout.as_secs(),
-                }),
-            };
-            Update::Polled {
-                source: id,
-                at: Utc::now(),
-                result,
-            }
-        });
+        let (_focus, rx) = watch::channel(Focus::default());
+        let src = DockerSource::lazy(cfg.clone(), rx, Arc::new(Notify::new()), cancel.clone());
+        polls.spawn(poll_bounded(id, src, timeout));
     }
     for (id, source) in http_sources(config, store) {
         polls.spawn(poll_once(id, source, timeout));
     }
     for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
-        let mut src = MlflowSource::new(cfg);
-        polls.spawn(async move {
-            let target = src.target();
-            let result = match tokio::time::timeout(timeout, src.poll()).await {
-                Ok(r) => r,
-                Err(_) => Err(SourceError::Timeout {
-                    target,
-                    secs: timeout.as_secs(),
-                }),
-            };
-            Update::Polled {
-                source: id,
-                at: Utc::now(),
-                result,
-            }
-        });
+        polls.spawn(poll_bounded(id, MlflowSource::new(cfg), timeout));
+    }
+    if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
+        let client = github::Client::new(cfg.clone());
+        let (_focus, rx) = watch::channel(github::Focus::default());
+        let src = GithubSource::new(client, rx, Arc::new(AtomicBool::new(false)));
+        polls.spawn(poll_bounded(id, src, timeout));
     }
     mark_unsupported(store);
     while let Some(done) = polls.join_next().await {
@@ -119,6 +96,22 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
         }
     }
     cancel.cancel();
+}
+
+/// One poll of `source`, cut off after `timeout`.
+async fn poll_bounded<S: Source>(id: SourceId, mut source: S, timeout: Duration) -> Update {
+    let target = source.target();
+    let result = tokio::time::timeout(timeout, source.poll())
+        .await
+        .unwrap_or(Err(SourceError::Timeout {
+            target,
+            secs: timeout.as_secs(),
+        }));
+    Update::Polled {
+        source: id,
+        at: Utc::now(),
+        result,
+    }
 }
 
 /// The HTTP sources (Prometheus, Alertmanager) that poll like any `Source`.
@@ -145,26 +138,9 @@ fn http_sources(config: &Config, store: &Store) -> Vec<(SourceId, HttpSource)> {
 }
 
 async fn poll_once(id: SourceId, source: HttpSource, timeout: Duration) -> Update {
-    async fn bounded<S: Source>(
-        mut s: S,
-        timeout: Duration,
-    ) -> Result<super::Payload, SourceError> {
-        let target = s.target();
-        tokio::time::timeout(timeout, s.poll())
-            .await
-            .unwrap_or(Err(SourceError::Timeout {
-                target,
-                secs: timeout.as_secs(),
-            }))
-    }
-    let result = match source {
-        HttpSource::Prometheus(s) => bounded(s, timeout).await,
-        HttpSource::Alertmanager(s) => bounded(s, timeout).await,
-    };
-    Update::Polled {
-        source: id,
-        at: Utc::now(),
-        result,
+    match source {
+        HttpSource::Prometheus(s) => poll_bounded(id, s, timeout).await,
+        HttpSource::Alertmanager(s) => poll_bounded(id, s, timeout).await,
     }
 }
 
@@ -194,6 +170,7 @@ fn mark_unsupported(store: &mut Store) {
             )
         })
         .filter(|(_, s)| !has_poller(s.spec.kind))
+        .filter(|(_, s)| !matches!(s.spec.kind, SourceKind::Docker | SourceKind::Github))
         .map(|(i, s)| (SourceId(i), s.spec.kind))
         .collect();
     for (id, kind) in ids {
@@ -209,6 +186,7 @@ pub struct Pollers {
     docker: HashMap<SourceId, DockerConfig>,
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     mlflow: HashMap<SourceId, MlflowClient>,
+    github: HashMap<SourceId, GithubLinks>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
     logs: Option<CancellationToken>,
@@ -244,8 +222,101 @@ impl Pollers {
         for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
             pollers.start_mlflow(id, cfg, tx, cancel);
         }
+        if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
+            pollers.start_github(id, cfg, tx, cancel);
+        }
         mark_unsupported(store);
         pollers
+    }
+
+    fn start_github(
+        &mut self,
+        id: SourceId,
+        cfg: &GithubConfig,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
+        let (focus_tx, focus_rx) = watch::channel(github::Focus::default());
+        let forced = Arc::new(AtomicBool::new(false));
+        let client = github::Client::new(cfg.clone());
+        let source = GithubSource::new(client.clone(), focus_rx, Arc::clone(&forced));
+        let schedule = Schedule::for_interval(cfg.interval);
+        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        self.owners.insert(task.id(), id);
+        self.handles.insert(id, handle);
+        let links = GithubLinks {
+            client,
+            focus: focus_tx,
+            forced,
+        };
+        self.github.insert(id, links);
+    }
+
+    /// The GitHub clients by source, for the executor.
+    pub fn github_clients(&self) -> HashMap<SourceId, github::Client> {
+        self.github
+            .iter()
+            .map(|(id, l)| (*id, l.client.clone()))
+            .collect()
+    }
+
+    /// Tells a GitHub poller which runs are on screen (a no-op when unchanged).
+    pub fn set_run_focus(&self, id: SourceId, focus: github::Focus) {
+        if let Some(l) = self.github.get(&id) {
+            l.focus.send_if_modified(|f| {
+                if *f == focus {
+                    false
+                } else {
+                    *f = focus;
+                    true
+                }
+            });
+        }
+    }
+
+    /// Fetches a job's log into the viewer, stopping any log followed before.
+    pub fn fetch_job_log(
+        &mut self,
+        source: SourceId,
+        repo: &str,
+        job_id: u64,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some(links) = self.github.get(&source) else {
+            return;
+        };
+        let token = cancel.child_token();
+        let task = github::logs::fetch(
+            links.client.clone(),
+            repo.to_owned(),
+            job_id,
+            stream_id,
+            tx.clone(),
+            token.clone(),
+        );
+        tokio::spawn(task);
+        self.logs = Some(token);
+    }
+
+    /// Reads a workflow's dispatch inputs and reports them as `Update::DispatchInputs`.
+    pub fn load_dispatch(&self, target: DispatchTarget, tx: &mpsc::Sender<Update>) {
+        let Some(links) = self.github.get(&target.source) else {
+            return;
+        };
+        let (client, tx) = (links.client.clone(), tx.clone());
+        tokio::spawn(async move {
+            let result = match client.api().await {
+                Ok(api) => {
+                    github::inputs::fetch(&api, &target.repo, &target.path, &target.git_ref).await
+                }
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Update::DispatchInputs { target, result }).await;
+        });
     }
 
     fn start_docker(
@@ -399,6 +470,9 @@ impl Pollers {
     /// Wakes the pollers of these sources for an immediate poll.
     pub fn refresh(&self, ids: &[SourceId]) {
         for id in ids {
+            if let Some(l) = self.github.get(id) {
+                l.forced.store(true, Ordering::Relaxed);
+            }
             if let Some(h) = self.handles.get(id) {
                 h.refresh.notify_one();
             }
@@ -430,6 +504,13 @@ impl Pollers {
             }
         }
     }
+}
+
+/// The loop's links to one GitHub poller.
+struct GithubLinks {
+    client: github::Client,
+    focus: watch::Sender<github::Focus>,
+    forced: Arc<AtomicBool>,
 }
 
 fn panic_message(e: task::JoinError) -> String {

@@ -6,6 +6,7 @@ pub mod container;
 pub mod health;
 pub mod metric;
 pub mod model;
+pub mod pipeline;
 mod severity;
 
 use chrono::{DateTime, Utc};
@@ -99,6 +100,7 @@ impl Store {
             Update::Log { .. }
             | Update::LogEnded { .. }
             | Update::RunDetail { .. }
+            | Update::DispatchInputs { .. }
             | Update::ActionDone { .. } => false,
             Update::Crashed {
                 source,

@@ -114,53 +114,31 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// The commands worth a hint in the current view, most useful first.
 fn hint_commands(app: &App) -> Vec<Command> {
+    use Command as C;
+    let tab = app.view.tab;
     let mut cmds = if app.view.text.is_some() {
-        vec![
-            Command::Back,
-            Command::Filter,
-            Command::NextMatch,
-            Command::Follow,
-            Command::Wrap,
-        ]
-    } else if app.view.tab == Tab::Containers && app.view.containers.detail.is_some() {
-        vec![
-            Command::Back,
-            Command::Logs,
-            Command::RestartContainer,
-            Command::StopContainer,
-        ]
-    } else if app.view.tab == Tab::Containers {
-        vec![
-            Command::Select,
-            Command::Logs,
-            Command::RestartContainer,
-            Command::Filter,
-        ]
-    } else if app.view.tab == Tab::Metrics && app.store.has_kind(SourceKind::Prometheus) {
-        vec![
-            Command::Select,
-            Command::Targets,
-            Command::Filter,
-            Command::Refresh,
-        ]
-    } else if app.view.tab == Tab::Alerts && !app.visible_sources().is_empty() {
-        vec![
-            Command::SilenceAlert,
-            Command::Silences,
-            Command::ExpireSilence,
-            Command::Filter,
-        ]
-    } else if app.view.tab == Tab::Models
-        && crate::ui::panes::models::snapshot(&app.store).is_some()
-    {
+        vec![C::Back, C::Filter, C::NextMatch, C::Follow, C::Wrap]
+    } else if tab == Tab::Containers && app.view.containers.detail.is_some() {
+        vec![C::Back, C::Logs, C::RestartContainer, C::StopContainer]
+    } else if tab == Tab::Containers {
+        vec![C::Select, C::Logs, C::RestartContainer, C::Filter]
+    } else if tab == Tab::Metrics && app.store.has_kind(SourceKind::Prometheus) {
+        vec![C::Select, C::Targets, C::Filter, C::Refresh]
+    } else if tab == Tab::Alerts && !app.visible_sources().is_empty() {
+        vec![C::SilenceAlert, C::Silences, C::ExpireSilence, C::Filter]
+    } else if tab == Tab::Models && crate::ui::panes::models::snapshot(&app.store).is_some() {
         model_hints(app)
+    } else if tab == Tab::Pipelines && has_runs(app) && app.view.pipelines.drill.is_some() {
+        vec![C::Select, C::Back, C::Rerun, C::RerunFailed, C::CancelRun]
+    } else if tab == Tab::Pipelines && has_runs(app) {
+        vec![C::Select, C::Filter, C::FailuresOnly, C::Rerun, C::Dispatch]
     } else {
-        vec![Command::Filter, Command::Refresh, Command::Palette]
+        vec![C::Filter, C::Refresh, C::Palette]
     };
     if app.view.text.is_some() {
-        cmds.extend([Command::Timestamps, Command::Save]);
+        cmds.extend([C::Timestamps, C::FirstError, C::Save]);
     }
-    cmds.extend([Command::Help, Command::Quit]);
+    cmds.extend([C::Help, C::Quit]);
     cmds.retain(|c| !(app.read_only && c.is_action()));
     cmds
 }
@@ -189,6 +167,12 @@ fn model_hints(app: &App) -> Vec<Command> {
     } else {
         vec![Command::Select, Command::Filter, Command::SortNext]
     }
+}
+/// Whether any GitHub source has reported runs (else the pane shows its state, not a table).
+fn has_runs(app: &App) -> bool {
+    app.store
+        .ids_of(crate::sources::SourceKind::Github)
+        .any(|id| crate::ui::panes::pipelines::pipelines_of(&app.store, id).is_some())
 }
 
 /// Key hints that fit the footer, each with a key that really runs it here.

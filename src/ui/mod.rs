@@ -63,6 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             Overlay::Form(form, _) => form.draw(frame, bands.body, theme),
             Overlay::Alias(a) => widgets::chooser::draw_aliases(frame, bands.body, a, theme),
             Overlay::Stage(s) => widgets::chooser::draw_stages(frame, bands.body, s, theme),
+            Overlay::Dispatch(f) => f.form.draw(frame, bands.body, theme),
         }
     }
 }

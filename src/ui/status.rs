@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::state::health::{format_age, is_stale};
 use crate::state::metric::TargetHealth;
 use crate::state::model::VersionStatus;
+use crate::state::pipeline::{Outcome, Pipelines};
 use crate::state::{Health, Severity};
 use crate::theme::Role;
 
@@ -108,6 +109,7 @@ pub fn data_summary(data: Option<&Payload>) -> Option<String> {
             )
         }
         Payload::Models(snapshot) => models_summary(snapshot),
+        Payload::Pipelines(p) => pipelines_summary(p),
     })
 }
 
@@ -158,5 +160,38 @@ fn models_summary(snapshot: &crate::state::model::ModelsSnapshot) -> String {
         versions.clone().count(),
         count(VersionStatus::Failed),
         count(VersionStatus::Pending)
+    )
+}
+
+/// The role and glyph of a run, job or step outcome; each glyph differs, so the
+/// status reads without colour too.
+pub fn outcome_badge(outcome: Outcome) -> (Role, &'static str) {
+    match outcome {
+        Outcome::Queued => (Role::Pending, "○"),
+        Outcome::Waiting => (Role::Pending, "◇"),
+        Outcome::InProgress => (Role::Pending, "▶"),
+        Outcome::Success => (Role::Ok, "✓"),
+        Outcome::Failure => (Role::Critical, "✗"),
+        Outcome::Cancelled => (Role::Warning, "⊘"),
+        Outcome::Skipped => (Role::Muted, "↷"),
+        Outcome::TimedOut => (Role::Critical, "◷"),
+        Outcome::ActionRequired => (Role::Warning, "!"),
+        Outcome::Neutral => (Role::Muted, "–"),
+    }
+}
+
+/// One line on what the runs of a GitHub source hold (`30 runs · 2 failing …`).
+fn pipelines_summary(p: &Pipelines) -> String {
+    let count = |f: &dyn Fn(Outcome) -> bool| p.runs.iter().filter(|r| f(r.outcome())).count();
+    let active = count(&Outcome::is_active);
+    let failing = count(&|o| o.severity() == crate::state::Severity::Critical);
+    let rate = p
+        .rate
+        .map(|r| format!(" · rate {}/{}", r.remaining, r.limit))
+        .unwrap_or_default();
+    format!(
+        "{} runs in {} repos · {active} running · {failing} failed{rate}",
+        p.runs.len(),
+        p.repos.len()
     )
 }

@@ -6,6 +6,7 @@ pub mod containers;
 pub mod metrics;
 pub mod models;
 pub mod overview;
+pub mod pipelines;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -33,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Tab::Metrics => metrics::MetricsPane { app }.draw(frame, area, theme),
         Tab::Alerts => alerts::AlertsPane { app }.draw(frame, area, theme),
         Tab::Models => models::ModelsPane { app }.draw(frame, area, theme),
-        tab @ Tab::Pipelines => draw_source_state(frame, area, app, tab, theme),
+        Tab::Pipelines => pipelines::PipelinesPane { app }.draw(frame, area, theme),
     }
 }
 
@@ -58,9 +59,13 @@ fn draw_text(frame: &mut Frame, area: Rect, text: &TextView, theme: &Theme) {
         Span::styled(format!(" {} ", text.title), theme.style(Role::Title)),
         Span::styled(
             format!(
-                "{} lines · {}{search} · esc back",
+                "{} lines{}{search} · esc back",
                 text.len(),
-                modes.join(" ")
+                if modes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", modes.join(" "))
+                }
             ),
             theme.style(Role::Muted),
         ),

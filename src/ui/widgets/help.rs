@@ -74,6 +74,7 @@ fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Context::Metrics => "Metrics",
         Context::Alerts => "Alerts",
         Context::Models => "Models",
+        Context::Pipelines => "Pipelines",
     };
     let mut lines = vec![Line::styled(title, theme.style(Role::Title))];
     let tabs = [

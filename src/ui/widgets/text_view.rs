@@ -27,6 +27,64 @@ pub struct TextLine {
     pub stderr: bool,
     /// The engine's timestamp, if any.
     pub timestamp: Option<String>,
+    /// A GitHub Actions workflow command (`##[group]`, `##[error]`) that began the line.
+    pub marker: Marker,
+}
+
+/// The GitHub Actions log marker of a line, shown as a glyph instead of its tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Marker {
+    /// An ordinary line.
+    #[default]
+    None,
+    /// `##[group]`: a foldable section's title.
+    Group,
+    /// `##[error]`.
+    Error,
+    /// `##[warning]`.
+    Warning,
+    /// `##[notice]`.
+    Notice,
+    /// `##[command]`: a command the runner ran.
+    Command,
+    /// `##[debug]`.
+    Debug,
+}
+
+impl Marker {
+    const TAGS: [(&'static str, Marker); 6] = [
+        ("##[group]", Marker::Group),
+        ("##[error]", Marker::Error),
+        ("##[warning]", Marker::Warning),
+        ("##[notice]", Marker::Notice),
+        ("##[command]", Marker::Command),
+        ("##[debug]", Marker::Debug),
+    ];
+
+    /// Splits a leading marker off `text`; `None` for `##[endgroup]`, which shows nothing.
+    pub fn split(text: &str) -> Option<(Marker, &str)> {
+        if text.starts_with("##[endgroup]") {
+            return None;
+        }
+        for (tag, marker) in Self::TAGS {
+            if let Some(rest) = text.strip_prefix(tag) {
+                return Some((marker, rest));
+            }
+        }
+        Some((Marker::None, text))
+    }
+
+    fn badge(self) -> Option<(&'static str, Role)> {
+        match self {
+            Marker::None => None,
+            Marker::Group => Some(("▸ ", Role::Title)),
+            Marker::Error => Some(("✗ error: ", Role::Critical)),
+            Marker::Warning => Some(("! warning: ", Role::Warning)),
+            Marker::Notice => Some(("i notice: ", Role::Accent)),
+            Marker::Command => Some(("$ ", Role::Accent)),
+            Marker::Debug => Some(("debug: ", Role::Muted)),
+        }
+    }
 }
 
 /// The state of one open text viewer.
@@ -79,19 +137,40 @@ impl TextView {
             styles: Vec::new(),
             stderr: false,
             timestamp: None,
+            marker: Marker::None,
         });
     }
 
     /// Appends a log line, rendering its ANSI colour codes.
     pub fn push_log(&mut self, line: &LogLine) {
-        let (text, styles) = ansi::parse(&line.text);
+        let Some((marker, rest)) = Marker::split(&line.text) else {
+            return;
+        };
+        let (text, styles) = ansi::parse(rest);
         let timestamp = line.timestamp.clone();
         self.push_line(TextLine {
             text,
             styles,
             stderr: line.stderr,
             timestamp,
+            marker,
         });
+    }
+
+    /// Jumps to the first `##[error]` line (else the first stderr line); false when none.
+    pub fn first_error(&mut self, height: usize) -> bool {
+        let hit = self
+            .lines
+            .iter()
+            .position(|l| l.marker == Marker::Error)
+            .or_else(|| self.lines.iter().position(|l| l.stderr));
+        let Some(i) = hit else { return false };
+        self.current = Some(i);
+        self.follow = false;
+        self.top = i
+            .saturating_sub(height / 2)
+            .min(self.lines.len().saturating_sub(height.max(1)));
+        true
     }
 
     fn push_line(&mut self, line: TextLine) {
@@ -116,12 +195,13 @@ impl TextView {
 
     /// The lines held, oldest first, as plain text (with timestamps when shown).
     pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        self.lines
-            .iter()
-            .map(|l| match (&l.timestamp, self.timestamps) {
-                (Some(ts), true) => format!("{ts} {}", l.text),
-                _ => l.text.clone(),
-            })
+        self.lines.iter().map(|l| {
+            let tag = l.marker.badge().map_or("", |(g, _)| g);
+            match (&l.timestamp, self.timestamps) {
+                (Some(ts), true) => format!("{ts} {tag}{}", l.text),
+                _ => format!("{tag}{}", l.text),
+            }
+        })
     }
 
     /// Scrolls by `delta` lines in a window of `height`; scrolling up stops following.
@@ -221,6 +301,14 @@ impl TextView {
         }
         if let (true, Some(ts)) = (self.timestamps, line.timestamp.as_deref()) {
             spans.push(Span::styled(format!("{ts} "), theme.style(Role::Muted)));
+        }
+        if let Some((glyph, role)) = line.marker.badge() {
+            spans.push(Span::styled(glyph, theme.style(role)));
+            if line.marker == Marker::Error {
+                for span in &mut body.spans {
+                    span.style = theme.style(Role::Critical).patch(span.style);
+                }
+            }
         }
         spans.append(&mut body.spans);
         Line::from(spans)

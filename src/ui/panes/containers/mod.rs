@@ -15,7 +15,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub use cells::{Col, Status, badge};
+pub use cells::{Col, Status, badge, fit};
 pub use detail::short_id;
 pub use rows::{
     COLUMN_COUNT, ContainerRow, container_id, containers_of, host_id, parse_container_id,

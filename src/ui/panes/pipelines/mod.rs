@@ -1,0 +1,214 @@
+//! The Pipelines pane: GitHub Actions runs of every watched repository, newest
+//! first, with live durations; a drill-down into a run's jobs and steps; a footer
+//! with the toggles, the filter and the API rate limit. A borrowed view.
+
+pub mod cells;
+mod jobs;
+pub mod rows;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub use rows::{COLUMN_COUNT, JobRow, find_run, job_rows, pipelines_of, run_id, runs};
+
+use crate::app::App;
+use crate::app::view_state::Tab;
+use crate::sources::SourceKind;
+use crate::state::Health;
+use crate::state::health::format_age;
+use crate::state::pipeline::Pipelines;
+use crate::theme::{Role, Theme};
+use crate::ui::notice;
+use crate::ui::status::health_badge;
+use crate::ui::widgets::table::{self, TableView};
+
+/// The Pipelines pane's UI-only state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PipelinesView {
+    /// Shows only failed and timed-out runs.
+    pub failures_only: bool,
+    /// Shows only runs on their repository's default branch.
+    pub default_branch_only: bool,
+    /// The run whose jobs are shown, by id.
+    pub drill: Option<u64>,
+    /// Selection and filter of the jobs view.
+    pub jobs: TableView,
+}
+
+/// A borrowed view of the app for the Pipelines tab.
+pub struct PipelinesPane<'a> {
+    /// The app being shown.
+    pub app: &'a App,
+}
+
+/// Most banner lines (source errors and unreadable repositories).
+const MAX_BANNER_LINES: usize = 3;
+
+impl PipelinesPane<'_> {
+    /// Draws the banner, then the jobs view or the runs table, then the footer.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let store = &self.app.store;
+        let has_data = store
+            .ids_of(SourceKind::Github)
+            .any(|id| pipelines_of(store, id).is_some());
+        if !has_data {
+            super::draw_source_state(frame, area, self.app, Tab::Pipelines, theme);
+            return;
+        }
+        let banner = self.banner(theme);
+        let height = u16::try_from(banner.len()).unwrap_or(u16::MAX);
+        let [top, body, foot] = Layout::vertical([
+            Constraint::Length(height),
+            Constraint::Min(2),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(banner), top);
+        let view = &self.app.view.pipelines;
+        match view.drill.and_then(|id| find_run(store, id)) {
+            Some((_, run)) => jobs::draw(frame, body, run, &view.jobs, self.app.now, theme),
+            None => self.draw_runs(frame, body, theme),
+        }
+        frame.render_widget(Paragraph::new(self.footer(theme)), foot);
+    }
+
+    fn draw_runs(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let app = self.app;
+        let table = &app.view.tables[Tab::Pipelines.index()];
+        let view = &app.view.pipelines;
+        let all = runs(&app.store, table, view);
+        if all.is_empty() {
+            let why = if view.failures_only || view.default_branch_only || !table.filter.is_empty()
+            {
+                "no runs match the filters"
+            } else {
+                "no workflow runs in the watched repositories"
+            };
+            frame.render_widget(notice(vec![Line::raw(""), Line::raw(why)], theme), area);
+            return;
+        }
+        let ids: Vec<String> = all.iter().map(|(_, r)| run_id(r)).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let selected = table.position(&refs);
+        let plan = cells::plan(area.width);
+        let shown = TableView {
+            sort_column: cells::sort_position(&plan, table.sort_column),
+            ..table.clone()
+        };
+        let stale = |id| app.store.source(id).is_some_and(|s| s.health.is_failing());
+        let listing = cells::RunRows {
+            runs: &all,
+            plan: &plan,
+            now: app.now,
+            stale: &stale,
+            theme,
+        };
+        let columns = cells::columns(&plan);
+        table::draw(frame, area, &columns, &listing, &shown, selected, theme);
+    }
+
+    /// Failing sources (with the age of the data shown) and unreadable repositories.
+    fn banner(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let store = &self.app.store;
+        let mut lines = Vec::new();
+        for s in store
+            .ids_of(SourceKind::Github)
+            .filter_map(|id| store.source(id))
+        {
+            let error = match &s.health {
+                Health::Error { error, .. } => error.to_string(),
+                Health::Crashed { message, .. } => format!("poller crashed: {message}"),
+                _ => continue,
+            };
+            let (_, glyph) = health_badge(&s.health);
+            let age = s
+                .last_ok
+                .map(|t| format!(" (showing data from {} ago)", format_age(self.app.now, t)))
+                .unwrap_or_default();
+            lines.push(Line::styled(
+                format!("{glyph} {}{age}: {error}", s.spec.label()),
+                theme.style(Role::Critical),
+            ));
+        }
+        let problems = store
+            .ids_of(SourceKind::Github)
+            .filter_map(|id| pipelines_of(store, id))
+            .flat_map(|p| p.problems.iter());
+        for (repo, why) in problems {
+            lines.push(Line::styled(
+                format!("! {repo}: {why}"),
+                theme.style(Role::Warning),
+            ));
+        }
+        lines.truncate(MAX_BANNER_LINES);
+        lines
+    }
+
+    /// Toggles, filter, counts and the rate limit.
+    fn footer(&self, theme: &Theme) -> Line<'static> {
+        let app = self.app;
+        let view = &app.view.pipelines;
+        let table = &app.view.tables[Tab::Pipelines.index()];
+        let mut on = Vec::new();
+        if view.failures_only {
+            on.push("failures only".to_owned());
+        }
+        if view.default_branch_only {
+            on.push("default branch only".to_owned());
+        }
+        if !table.filter.is_empty() {
+            on.push(format!("filter '{}'", table.filter));
+        }
+        let store = &app.store;
+        let all: Vec<&Pipelines> = store
+            .ids_of(SourceKind::Github)
+            .filter_map(|id| pipelines_of(store, id))
+            .collect();
+        let total: usize = all.iter().map(|p| p.runs.len()).sum();
+        let kept = runs(store, table, view).len();
+        let mut spans = vec![Span::styled(
+            format!(" {kept} of {total} runs"),
+            theme.style(Role::Muted),
+        )];
+        if !on.is_empty() {
+            spans.push(Span::styled(" · showing: ", theme.style(Role::Muted)));
+            spans.push(Span::styled(on.join(" · "), theme.style(Role::Accent)));
+        }
+        for p in all {
+            spans.push(rate_span(p, app.now, theme));
+        }
+        Line::from(spans)
+    }
+}
+
+/// `· API 4873/5000, resets 12:34 UTC`, warning when low; says so when anonymous.
+fn rate_span(p: &Pipelines, now: chrono::DateTime<chrono::Utc>, theme: &Theme) -> Span<'static> {
+    let anonymous = if p.authenticated {
+        ""
+    } else {
+        " · no token: anonymous (set GITHUB_TOKEN or run 'gh auth login')"
+    };
+    let Some(rate) = p.rate else {
+        return Span::styled(anonymous.to_owned(), theme.style(Role::Warning));
+    };
+    let low = rate.remaining.saturating_mul(10) < rate.limit;
+    let role = if low || !p.authenticated {
+        Role::Warning
+    } else {
+        Role::Muted
+    };
+    let resets = if rate.reset > now {
+        format!(", resets {}", rate.reset.format("%H:%M UTC"))
+    } else {
+        String::new()
+    };
+    Span::styled(
+        format!(
+            " · API {}/{}{resets}{anonymous}",
+            rate.remaining, rate.limit
+        ),
+        theme.style(role),
+    )
+}
