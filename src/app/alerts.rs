@@ -15,7 +15,7 @@ use crate::sources::SourceKind;
 use crate::state::alert::{Alert, parse_matchers};
 use crate::ui::panes::alerts::{alert_rows, silence_rows};
 use crate::ui::panes::metrics::{self, metrics_of, panel_id, target_rows};
-use crate::ui::widgets::form::{Field, FormKey, FormView};
+use crate::ui::widgets::form::{Field, Form, FormEvent};
 use crate::ui::widgets::table::TableView;
 
 /// How long a new silence lasts unless the form says otherwise.
@@ -115,17 +115,15 @@ fn open_silence_form(app: &mut App) {
     let Some((source, host)) = alertmanager(app) else {
         return;
     };
-    let form = FormView::new(
+    let matchers_help = "name=\"value\", name=~\"regex\", name!=\"value\"";
+    let form = Form::new(
         format!("silence '{}' on {host}", alert.name()),
         vec![
-            Field::new(
-                "Matchers",
-                alert.matchers(),
-                "name=\"value\", name=~\"regex\", name!=\"value\"",
-            ),
-            Field::new("Duration", DEFAULT_SILENCE, "e.g. 30m, 2h, 1h30m"),
-            Field::new("Comment", "", "why (required by Alertmanager)"),
-            Field::new("Created by", app.user.clone(), "who to ask about it"),
+            // `validate` checks every field with a message that says what to do.
+            Field::text("Matchers", alert.matchers(), matchers_help, false),
+            Field::text("Duration", DEFAULT_SILENCE, "e.g. 30m, 2h, 1h30m", false),
+            Field::text("Comment", "", "why (required by Alertmanager)", false),
+            Field::text("Created by", app.user.clone(), "who to ask about it", false),
         ],
     );
     let purpose = FormPurpose::Silence {
@@ -142,12 +140,12 @@ pub fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match form.on_key(key) {
-        FormKey::Edited => {}
-        FormKey::Cancel => {
+        FormEvent::Edited => {}
+        FormEvent::Cancel => {
             app.view.overlays.pop();
             toast(app, "silence cancelled".to_owned(), ToastLevel::Info);
         }
-        FormKey::Submit => match validate(form, purpose) {
+        FormEvent::Submit => match validate(form, purpose) {
             Ok(action) => {
                 app.view.overlays.pop();
                 app.view.overlays.push(Overlay::Confirm(ConfirmView {
@@ -162,22 +160,22 @@ pub fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// The action a filled-in form asks for, or what is wrong with it.
-pub fn validate(form: &FormView, purpose: &FormPurpose) -> Result<Action, String> {
+pub fn validate(form: &Form, purpose: &FormPurpose) -> Result<Action, String> {
     let FormPurpose::Silence {
         source,
         host,
         alert,
     } = purpose;
-    let matchers = parse_matchers(form.value("Matchers"))?;
-    let duration = duration::parse(form.value("Duration")).map_err(|e| e.to_string())?;
+    let matchers = parse_matchers(&form.value("Matchers"))?;
+    let duration = duration::parse(&form.value("Duration")).map_err(|e| e.to_string())?;
     if duration.is_zero() {
         return Err("the duration must be longer than zero".to_owned());
     }
-    let comment = form.value("Comment").trim();
+    let comment = form.value("Comment").trim().to_owned();
     if comment.is_empty() {
         return Err("write a comment: Alertmanager requires one".to_owned());
     }
-    let creator = form.value("Created by").trim();
+    let creator = form.value("Created by").trim().to_owned();
     if creator.is_empty() {
         return Err("say who creates the silence".to_owned());
     }
@@ -187,8 +185,8 @@ pub fn validate(form: &FormView, purpose: &FormPurpose) -> Result<Action, String
         alert: alert.clone(),
         matchers,
         duration,
-        comment: comment.to_owned(),
-        creator: creator.to_owned(),
+        comment,
+        creator,
     })
 }
 

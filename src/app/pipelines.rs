@@ -13,7 +13,7 @@ use crate::sources::github::inputs::{InputKind, WorkflowInput};
 use crate::sources::{DispatchTarget, SourceId};
 use crate::state::pipeline::PipelineRun;
 use crate::ui::panes::pipelines::{JobRow, find_run, job_rows, pipelines_of, run_id, runs};
-use crate::ui::widgets::dispatch_form::{Field, FieldKind, Form, FormEvent};
+use crate::ui::widgets::form::{Field, FieldKind, Form, FormEvent};
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
 

@@ -11,8 +11,7 @@ use crate::ui::panes::containers::ContainersView;
 use crate::ui::panes::metrics::MetricsView;
 use crate::ui::panes::models::ModelsView;
 use crate::ui::panes::pipelines::PipelinesView;
-use crate::ui::widgets::dispatch_form::Form;
-use crate::ui::widgets::form::FormView;
+use crate::ui::widgets::form::Form;
 use crate::ui::widgets::table::TableView;
 use crate::ui::widgets::text_view::TextView;
 
@@ -99,7 +98,7 @@ pub enum Overlay {
     /// Choose the signal to send to a container.
     Signal(SignalView),
     /// A form of text fields; Enter submits, Esc cancels.
-    Form(FormView, FormPurpose),
+    Form(Form, FormPurpose),
     /// Choose an alias to set on (or delete from) a model version.
     Alias(AliasView),
     /// Choose the stage to move a model version to.

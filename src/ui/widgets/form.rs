@@ -1,6 +1,6 @@
-//! A small form overlay of labelled single-line text fields: Tab/Shift-Tab (or
-//! the arrows) move between fields, Enter submits, Esc cancels. Editing is pure
-//! data (`FormView::on_key`), so `update` stays pure; the caller validates.
+//! A small modal form: text, choice and yes/no fields, Tab/Shift-Tab (or arrows)
+//! between fields, Enter submits once required fields are filled, Esc cancels.
+//! Self-contained (state, keys and drawing) so other panes can reuse it.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -11,56 +11,86 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
 
-/// One text field.
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Free text.
+    Text(String),
+    /// One of `options`, the `selected`th.
+    Choice {
+        /// The options.
+        options: Vec<String>,
+        /// Index of the chosen one.
+        selected: usize,
+    },
+    /// Yes or no.
+    Bool(bool),
+}
+
+/// One labelled field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// Its label (`Duration`).
-    pub label: &'static str,
-    /// The text so far.
-    pub value: String,
-    /// A muted hint under it (`2h, 30m, 1h30m`).
-    pub hint: &'static str,
-}
-
-/// A form's fields, focus and last validation error.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormView {
-    /// The heading.
-    pub title: String,
-    /// The fields, top to bottom.
-    pub fields: Vec<Field>,
-    /// Index of the focused field.
-    pub focus: usize,
-    /// Why the last submit was refused, if it was.
-    pub error: Option<String>,
-}
-
-/// What a key did to a form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormKey {
-    /// Enter: the caller validates and acts.
-    Submit,
-    /// Esc: close without acting.
-    Cancel,
-    /// Text or focus changed.
-    Edited,
+    /// The key its value is reported under.
+    pub name: String,
+    /// A one-line help text (may be empty).
+    pub help: String,
+    /// Whether it must not be empty on submit.
+    pub required: bool,
+    /// Its value.
+    pub kind: FieldKind,
 }
 
 impl Field {
-    /// A field with a starting value.
-    pub fn new(label: &'static str, value: impl Into<String>, hint: &'static str) -> Self {
+    /// A text field named `name` holding `value`, with a help line.
+    pub fn text(name: &str, value: impl Into<String>, help: &str, required: bool) -> Field {
         Field {
-            label,
-            value: value.into(),
-            hint,
+            name: name.to_owned(),
+            help: help.to_owned(),
+            required,
+            kind: FieldKind::Text(value.into()),
+        }
+    }
+
+    /// The value as text (`true`/`false` for yes/no).
+    pub fn value(&self) -> String {
+        match &self.kind {
+            FieldKind::Text(t) => t.clone(),
+            FieldKind::Choice { options, selected } => {
+                options.get(*selected).cloned().unwrap_or_default()
+            }
+            FieldKind::Bool(b) => b.to_string(),
         }
     }
 }
 
-impl FormView {
-    /// A form with focus on the first field.
-    pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Self {
-        FormView {
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormEvent {
+    /// Nothing the owner must act on.
+    Edited,
+    /// Enter with every required field filled.
+    Submit,
+    /// Esc.
+    Cancel,
+}
+
+/// A form's fields, focus and last complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// The title on the border.
+    pub title: String,
+    /// The fields, in order.
+    pub fields: Vec<Field>,
+    /// The focused field's index.
+    pub focus: usize,
+    /// Why the last submit was refused.
+    pub error: Option<String>,
+}
+
+impl Form {
+    /// A form with the first field focused.
+    pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Form {
+        Form {
             title: title.into(),
             fields,
             focus: 0,
@@ -68,95 +98,112 @@ impl FormView {
         }
     }
 
-    /// The value of the field labelled `label` (empty when there is none).
-    pub fn value(&self, label: &str) -> &str {
+    /// The value of the field named `name` (empty when there is none).
+    pub fn value(&self, name: &str) -> String {
         self.fields
             .iter()
-            .find(|f| f.label == label)
-            .map_or("", |f| f.value.as_str())
+            .find(|f| f.name == name)
+            .map(Field::value)
+            .unwrap_or_default()
     }
 
-    /// Applies one key.
-    pub fn on_key(&mut self, key: KeyEvent) -> FormKey {
+    /// The values by field name, in order.
+    pub fn values(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .map(|f| (f.name.clone(), f.value()))
+            .collect()
+    }
+
+    /// Applies one key press.
+    pub fn on_key(&mut self, key: KeyEvent) -> FormEvent {
         let n = self.fields.len().max(1);
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Enter => return FormKey::Submit,
-            KeyCode::Esc => return FormKey::Cancel,
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::Enter => return self.submit(),
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % n,
             KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + n - 1) % n,
-            KeyCode::Backspace => {
-                if let Some(f) = self.fields.get_mut(self.focus) {
-                    f.value.pop();
-                }
+            _ => self.edit(key),
+        }
+        FormEvent::Edited
+    }
+
+    /// Inserts pasted text into a focused text field.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(FieldKind::Text(t)) = self.fields.get_mut(self.focus).map(|f| &mut f.kind) {
+            t.extend(text.chars().filter(|c| !c.is_control()));
+        }
+    }
+
+    fn submit(&mut self) -> FormEvent {
+        let missing = self
+            .fields
+            .iter()
+            .position(|f| f.required && f.value().trim().is_empty());
+        match missing {
+            Some(i) => {
+                self.error = Some(format!("'{}' is required", self.fields[i].name));
+                self.focus = i;
+                FormEvent::Edited
             }
-            KeyCode::Char('u') if ctrl => {
-                if let Some(f) = self.fields.get_mut(self.focus) {
-                    f.value.clear();
-                }
+            None => FormEvent::Submit,
+        }
+    }
+
+    fn edit(&mut self, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        self.error = None;
+        match (&mut field.kind, key.code) {
+            (FieldKind::Text(t), KeyCode::Backspace) => {
+                t.pop();
             }
-            KeyCode::Char(c) if !ctrl => {
-                if let Some(f) = self.fields.get_mut(self.focus) {
-                    f.value.push(c);
-                }
+            (FieldKind::Text(t), KeyCode::Char('u')) if ctrl => t.clear(),
+            (FieldKind::Text(t), KeyCode::Char(c)) if !ctrl => t.push(c),
+            (FieldKind::Choice { options, selected }, KeyCode::Right | KeyCode::Char(' ')) => {
+                *selected = (*selected + 1) % options.len().max(1);
             }
+            (FieldKind::Choice { options, selected }, KeyCode::Left) => {
+                let n = options.len().max(1);
+                *selected = (*selected + n - 1) % n;
+            }
+            (FieldKind::Bool(b), KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right) => *b = !*b,
+            (FieldKind::Bool(b), KeyCode::Char('y')) => *b = true,
+            (FieldKind::Bool(b), KeyCode::Char('n')) => *b = false,
             _ => {}
         }
-        self.error = None;
-        FormKey::Edited
     }
 
-    /// Inserts pasted text into the focused field.
-    pub fn paste(&mut self, text: &str) {
-        if let Some(f) = self.fields.get_mut(self.focus) {
-            f.value.extend(text.chars().filter(|c| !c.is_control()));
-        }
-    }
-
-    /// Draws the form centred over `area`; the focused field shows a cursor.
+    /// Draws the form centred over `area`.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let width = area.width.saturating_sub(4).min(76);
-        let inner = usize::from(width.saturating_sub(2));
         let mut lines = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
-            let focused = i == self.focus;
-            let (mark, role) = if focused {
-                ("▸ ", Role::Accent)
-            } else {
-                ("  ", Role::Text)
-            };
-            let label = format!("{mark}{:<11}", f.label);
-            let room = inner.saturating_sub(label.chars().count() + 1);
-            let chars: Vec<char> = f.value.chars().collect();
-            let shown: String = chars[chars.len().saturating_sub(room)..].iter().collect();
-            let mut spans = vec![
-                Span::styled(label, theme.style(role)),
-                Span::styled(shown, theme.style(Role::Text)),
-            ];
-            if focused {
-                spans.push(Span::styled("█", theme.style(Role::Accent)));
+            lines.push(self.field_line(i, f, theme));
+            if !f.help.is_empty() {
+                lines.push(Line::styled(
+                    format!("    {}", f.help),
+                    theme.style(Role::Muted),
+                ));
             }
-            lines.push(Line::from(spans));
-            lines.push(Line::styled(
-                format!("             {}", f.hint),
-                theme.style(Role::Muted),
-            ));
         }
+        lines.push(Line::raw(""));
         if let Some(e) = &self.error {
             lines.push(Line::styled(format!("✗ {e}"), theme.style(Role::Error)));
         }
         lines.push(Line::styled(
-            "tab/shift-tab field · enter submit · esc cancel",
+            "tab/shift-tab move · space/←→ change · enter submit · esc cancel",
             theme.style(Role::Muted),
         ));
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-        let rect = centered(area, width, height);
+        let rect = centered(area, area.width.saturating_sub(4).min(76), height);
         let block = Block::default()
             .borders(Borders::ALL)
-            .border_style(theme.style(Role::Warning))
+            .border_style(theme.style(Role::Border))
             .title(Span::styled(
                 format!(" {} ", self.title),
-                theme.style(Role::Warning),
+                theme.style(Role::Title),
             ));
         frame.render_widget(Clear, rect);
         frame.render_widget(
@@ -166,29 +213,81 @@ impl FormView {
             rect,
         );
     }
+
+    fn field_line<'a>(&self, i: usize, f: &'a Field, theme: &Theme) -> Line<'a> {
+        let focused = i == self.focus;
+        let marker = if focused { "› " } else { "  " };
+        let star = if f.required { "*" } else { "" };
+        let value = match &f.kind {
+            FieldKind::Text(t) if focused => format!("{t}█"),
+            FieldKind::Text(t) => t.clone(),
+            FieldKind::Choice { .. } => format!("◂ {} ▸", f.value()),
+            FieldKind::Bool(b) => if *b { "[x] yes" } else { "[ ] no" }.to_owned(),
+        };
+        let value_role = if focused { Role::Selection } else { Role::Text };
+        Line::from(vec![
+            Span::styled(marker, theme.style(Role::Accent)),
+            Span::styled(format!("{}{star}: ", f.name), theme.style(Role::Key)),
+            Span::styled(value, theme.style(value_role)),
+        ])
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn press(code: KeyCode) -> KeyEvent {
+    fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
     #[test]
-    fn tab_moves_between_fields_and_typing_edits_the_focused_one() {
-        let mut f = FormView::new("t", vec![Field::new("A", "x", ""), Field::new("B", "", "")]);
-        f.on_key(press(KeyCode::Char('y')));
-        assert_eq!(f.on_key(press(KeyCode::Tab)), FormKey::Edited);
-        f.on_key(press(KeyCode::Char('z')));
-        assert_eq!((f.value("A"), f.value("B")), ("xy", "z"));
-        f.on_key(press(KeyCode::BackTab));
-        f.on_key(press(KeyCode::Backspace));
-        assert_eq!(f.value("A"), "x");
-        f.on_key(press(KeyCode::BackTab));
-        assert_eq!(f.focus, 1, "wraps around");
-        assert_eq!(f.on_key(press(KeyCode::Enter)), FormKey::Submit);
-        assert_eq!(f.on_key(press(KeyCode::Esc)), FormKey::Cancel);
+    fn tabbing_editing_and_required_fields() {
+        let mut form = Form::new(
+            "f",
+            vec![
+                Field {
+                    name: "ref".into(),
+                    help: String::new(),
+                    required: true,
+                    kind: FieldKind::Text(String::new()),
+                },
+                Field {
+                    name: "env".into(),
+                    help: String::new(),
+                    required: false,
+                    kind: FieldKind::Choice {
+                        options: vec!["a".into(), "b".into()],
+                        selected: 0,
+                    },
+                },
+                Field {
+                    name: "dry".into(),
+                    help: String::new(),
+                    required: false,
+                    kind: FieldKind::Bool(false),
+                },
+            ],
+        );
+        assert_eq!(form.on_key(key(KeyCode::Enter)), FormEvent::Edited);
+        assert!(form.error.is_some());
+        form.on_key(key(KeyCode::Char('m')));
+        form.on_key(key(KeyCode::Tab));
+        form.on_key(key(KeyCode::Right));
+        form.on_key(key(KeyCode::Tab));
+        form.on_key(key(KeyCode::Char(' ')));
+        form.on_key(key(KeyCode::BackTab));
+        assert_eq!(form.focus, 1);
+        assert_eq!(form.on_key(key(KeyCode::Enter)), FormEvent::Submit);
+        let values = form.values();
+        assert_eq!(
+            values,
+            vec![
+                ("ref".into(), "m".into()),
+                ("env".into(), "b".into()),
+                ("dry".into(), "true".into())
+            ]
+        );
+        assert_eq!(form.on_key(key(KeyCode::Esc)), FormEvent::Cancel);
     }
 }

@@ -3,7 +3,6 @@
 pub mod ansi;
 pub mod chooser;
 pub mod confirm;
-pub mod dispatch_form;
 pub mod form;
 pub mod help;
 pub mod palette;
