@@ -280,8 +280,9 @@ impl App {
         for s in &self.store.sources {
             match &s.health {
                 Health::Ok { at } => {
-                    let limit = chrono::Duration::from_std(s.spec.interval * 3).unwrap_or_default();
-                    let stale_in = (*at + limit - self.now).num_milliseconds();
+                    let stale_in = (crate::state::health::stale_at(*at, s.spec.interval)
+                        - self.now)
+                        .num_milliseconds();
                     let age = (self.now - *at).num_seconds().max(0);
                     waits.push(if stale_in >= 0 {
                         stale_in + 1000

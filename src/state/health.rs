@@ -55,10 +55,21 @@ impl Health {
     }
 }
 
-/// Data counts as stale once three poll intervals passed without a new poll.
+/// Polls missed before data counts as stale: a hidden tab polls every 4th
+/// interval (`PollPolicy::Hidden`), so one more than that.
+pub const STALE_AFTER_INTERVALS: u32 = 5;
+
+/// When data polled at `at` turns stale.
+pub fn stale_at(at: DateTime<Utc>, interval: std::time::Duration) -> DateTime<Utc> {
+    let limit = chrono::Duration::from_std(interval * STALE_AFTER_INTERVALS)
+        .unwrap_or(chrono::Duration::MAX);
+    at.checked_add_signed(limit)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Whether data polled at `at` is stale at `now`.
 pub fn is_stale(at: DateTime<Utc>, interval: std::time::Duration, now: DateTime<Utc>) -> bool {
-    let limit = chrono::Duration::from_std(interval * 3).unwrap_or(chrono::Duration::MAX);
-    now - at > limit
+    now > stale_at(at, interval)
 }
 
 /// Formats an age coarsely: `5s`, `3m`, `2h`, `4d` (seconds only under a minute).
