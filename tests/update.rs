@@ -312,8 +312,8 @@ fn idle_source_with_unchanged_data_redraws_nothing_until_it_turns_stale() {
     update(&mut a, Msg::Tick { now: at(91) });
     assert_eq!(
         a.next_wakeup(),
-        Some(Duration::from_secs(1)),
-        "stale: its age ticks"
+        Some(Duration::from_secs(44)),
+        "stale at 1m: its age ticks by the minute"
     );
     a.dirty = false;
     update(&mut a, ok(92));
