@@ -140,7 +140,7 @@ fn newly_critical(app: &mut App, source: SourceId) -> bool {
     let Some(s) = app.store.source(source) else {
         return false;
     };
-    let now: HashSet<String> = crate::status::source_items(s)
+    let now: HashSet<String> = crate::status::source_items(s, app.now)
         .into_iter()
         .filter(|i| i.severity == crate::state::Severity::Critical)
         .map(|i| i.id)

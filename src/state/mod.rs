@@ -8,6 +8,7 @@ pub mod metric;
 pub mod model;
 pub mod pipeline;
 mod severity;
+pub mod stuck;
 
 use chrono::{DateTime, Utc};
 
