@@ -17,6 +17,8 @@ use super::{choosers, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
 use crate::sources::{SourceId, Update};
+use crate::state::Severity;
+use crate::state::feed::{FeedEntry, FeedKind};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -62,21 +64,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
     match update {
-        Update::ActionDone { action, at, result } => {
-            app.now = app.now.max(at);
-            app.dirty = true;
-            let what = format!(
-                "{} '{}' on {}",
-                action.label(),
-                action.target(),
-                action.host()
-            );
-            match result {
-                Ok(()) => toast(app, format!("{what}: done"), ToastLevel::Info),
-                Err(e) => toast(app, format!("{what}: {e}"), ToastLevel::Error),
-            }
-            vec![Effect::Refresh(vec![action.source()])]
-        }
+        Update::ActionDone { action, at, result } => on_action_done(app, &action, at, &result),
         Update::DispatchInputs { target, result } => {
             pipelines::on_inputs(app, target, result);
             Vec::new()
@@ -113,6 +101,40 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
         }
         other => on_poll(app, other),
     }
+}
+
+/// Records a finished action in the feed and a toast, then refreshes its source.
+fn on_action_done(
+    app: &mut App,
+    action: &Action,
+    at: chrono::DateTime<chrono::Utc>,
+    result: &Result<(), crate::error::SourceError>,
+) -> Vec<Effect> {
+    app.now = app.now.max(at);
+    app.dirty = true;
+    let what = format!(
+        "{} '{}' on {}",
+        action.label(),
+        action.target(),
+        action.host()
+    );
+    let (severity, level, text) = match result {
+        Ok(()) => (Severity::Ok, ToastLevel::Info, format!("{what}: done")),
+        Err(e) => (
+            Severity::Critical,
+            ToastLevel::Error,
+            format!("{what}: {e}"),
+        ),
+    };
+    app.store.feed.push(FeedEntry {
+        at,
+        source: action.host().to_owned(),
+        kind: FeedKind::Action,
+        severity,
+        text: text.clone(),
+    });
+    toast(app, text, level);
+    vec![Effect::Refresh(vec![action.source()])]
 }
 
 /// Applies a snapshot to the store; rings the bell when an item turned critical.
