@@ -10,6 +10,7 @@ pub mod model;
 pub mod pipeline;
 mod severity;
 pub mod stuck;
+pub mod trace;
 
 use chrono::{DateTime, Utc};
 

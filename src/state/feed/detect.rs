@@ -34,6 +34,7 @@ pub fn transitions(
     found
         .into_iter()
         .map(|(kind, severity, text)| FeedEntry {
+            id: 0,
             at,
             source: source.to_owned(),
             kind,

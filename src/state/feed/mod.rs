@@ -48,6 +48,8 @@ impl FeedKind {
 /// One transition or action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedEntry {
+    /// A number unique in this feed, set by `Feed::push` (the feed's row id).
+    pub id: u64,
     /// When it was seen (the poll's or the action's time).
     pub at: DateTime<Utc>,
     /// The label of the source it came from (`docker local`).
@@ -71,11 +73,14 @@ impl FeedEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Feed {
     entries: VecDeque<FeedEntry>,
+    next_id: u64,
 }
 
 impl Feed {
     /// Adds an entry in time order (a late one slots in), dropping the oldest when full.
-    pub fn push(&mut self, entry: FeedEntry) {
+    pub fn push(&mut self, mut entry: FeedEntry) {
+        entry.id = self.next_id;
+        self.next_id += 1;
         let at = self.entries.partition_point(|e| e.at <= entry.at);
         self.entries.insert(at, entry);
         while self.entries.len() > FEED_LEN {

@@ -263,6 +263,7 @@ fn alerts_fire_and_resolve() {
 #[test]
 fn feed_is_bounded_and_time_ordered() {
     let entry = |secs: i64| FeedEntry {
+        id: 0,
         at: t(secs),
         source: "src".into(),
         kind: FeedKind::Action,
