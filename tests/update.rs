@@ -89,6 +89,7 @@ fn filter_applies_live_esc_clears_enter_keeps() {
         spec(SourceKind::Docker, "local"),
         spec(SourceKind::Github, "github"),
     ]);
+    fail_all(&mut a, 2);
     update(&mut a, ch('/'));
     assert!(a.view.input.is_some());
     assert_eq!(
@@ -97,7 +98,8 @@ fn filter_applies_live_esc_clears_enter_keeps() {
         "typing q in a filter must not quit"
     );
     assert_eq!(a.view.table().filter, "loc");
-    assert_eq!(a.row_ids(Tab::Overview), vec!["docker local".to_owned()]);
+    // The Overview's rows are its attention items; failing sources are among them.
+    assert_eq!(a.row_ids(Tab::Overview), vec!["source:0:docker local"]);
     update(&mut a, key(KeyCode::Backspace));
     assert_eq!(a.view.table().filter, "lo");
     update(&mut a, key(KeyCode::Enter));
@@ -265,9 +267,15 @@ fn sort_keys_cycle_and_reverse() {
         spec(SourceKind::Github, "github"),
         spec(SourceKind::Docker, "local"),
     ]);
-    assert_eq!(a.row_ids(Tab::Overview), vec!["docker local", "github"]);
+    let order = |a: &flightdeck::app::App| -> Vec<String> {
+        a.overview_order()
+            .into_iter()
+            .map(|i| flightdeck::app::source_key(&a.store.sources[i]))
+            .collect()
+    };
+    assert_eq!(order(&a), vec!["docker local", "github"]);
     update(&mut a, ch('<'));
-    assert_eq!(a.row_ids(Tab::Overview), vec!["github", "docker local"]);
+    assert_eq!(order(&a), vec!["github", "docker local"]);
     update(&mut a, ch('>'));
     assert_eq!(a.view.table().sort_column, 1);
     assert!(!a.view.table().descending);
@@ -279,14 +287,39 @@ fn selection_moves_with_j_k_g_and_g() {
         .map(|i| spec(SourceKind::Docker, &format!("h{i}")))
         .collect();
     let mut a = app(specs);
+    fail_all(&mut a, 5);
     update(&mut a, ch('j'));
     update(&mut a, ch('j'));
-    assert_eq!(a.view.table().selected.as_deref(), Some("docker h2"));
+    assert_eq!(
+        a.view.table().selected.as_deref(),
+        Some("source:2:docker h2")
+    );
     update(&mut a, ch('G'));
-    assert_eq!(a.view.table().selected.as_deref(), Some("docker h4"));
+    assert_eq!(
+        a.view.table().selected.as_deref(),
+        Some("source:4:docker h4")
+    );
     update(&mut a, ch('k'));
     update(&mut a, ch('g'));
-    assert_eq!(a.view.table().selected.as_deref(), Some("docker h0"));
+    assert_eq!(
+        a.view.table().selected.as_deref(),
+        Some("source:0:docker h0")
+    );
+}
+
+/// Makes the first `n` sources fail, so each is an attention item on the Overview.
+fn fail_all(a: &mut flightdeck::app::App, n: usize) {
+    for i in 0..n {
+        let msg = Update::Polled {
+            source: SourceId(i),
+            at: at(0),
+            result: Err(flightdeck::error::SourceError::Timeout {
+                target: format!("h{i}"),
+                secs: 5,
+            }),
+        };
+        update(a, Msg::Source(msg));
+    }
 }
 
 #[test]

@@ -149,6 +149,11 @@ pub enum Command {
     FailuresOnly,
     /// Show only runs on each repository's default branch (toggle).
     DefaultBranchOnly,
+    // -- overview and traceability
+    /// Move the Overview's focus between the attention list and the change feed.
+    FocusFeed,
+    /// Open the pipeline run that built the selected container or model version.
+    OpenBuildRun,
 }
 
 impl Command {
@@ -210,6 +215,8 @@ impl Command {
         Command::Dispatch,
         Command::FailuresOnly,
         Command::DefaultBranchOnly,
+        Command::FocusFeed,
+        Command::OpenBuildRun,
     ];
 
     /// The config name of this command (`next_tab`).
@@ -271,6 +278,8 @@ impl Command {
             Command::Dispatch => "dispatch",
             Command::FailuresOnly => "failures_only",
             Command::DefaultBranchOnly => "default_branch_only",
+            Command::FocusFeed => "focus_feed",
+            Command::OpenBuildRun => "open_build_run",
         }
     }
 
@@ -312,6 +321,7 @@ impl Command {
             | Command::Bottom
             | Command::Select
             | Command::Filter
+            | Command::FocusFeed
             | Command::SortNext
             | Command::SortReverse => Context::List,
             Command::NextMatch
@@ -377,7 +387,7 @@ impl Command {
             Command::SortReverse => &["<"],
             Command::NextMatch => &["n"],
             Command::PrevMatch => &["N"],
-            Command::Follow => &["f"],
+            Command::Follow | Command::FocusFeed => &["f"],
             Command::Wrap => &["w"],
             Command::Timestamps | Command::Targets => &["t"],
             Command::Save => &["ctrl-s"],
@@ -400,7 +410,7 @@ impl Command {
             Command::RerunFailed => &["F"],
             Command::CancelRun => &["C"],
             Command::Dispatch => &["d"],
-            Command::DefaultBranchOnly => &["b"],
+            Command::DefaultBranchOnly | Command::OpenBuildRun => &["b"],
         }
     }
 
@@ -463,6 +473,8 @@ impl Command {
             Command::Dispatch => "dispatch workflow",
             Command::FailuresOnly => "toggle failures only",
             Command::DefaultBranchOnly => "toggle default branch only",
+            Command::FocusFeed => "toggle feed focus",
+            Command::OpenBuildRun => "open build run",
         }
     }
 }

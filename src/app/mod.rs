@@ -7,6 +7,7 @@ pub mod command;
 pub mod containers;
 pub mod effect;
 pub mod input;
+pub mod jump;
 pub mod models;
 pub mod msg;
 pub mod pipelines;
@@ -24,6 +25,7 @@ use crate::sources::docker::Focus;
 use crate::sources::github::Focus as RunFocus;
 use crate::sources::{SourceId, SourceKind};
 use crate::state::{Health, Store};
+use crate::status::Attention;
 use crate::ui::layout;
 use crate::ui::panes::containers::{ContainerRow, rows as containers_rows};
 use crate::ui::panes::pipelines::{JobRow, find_run, job_rows, run_id, runs as pipeline_runs};
@@ -100,11 +102,10 @@ impl App {
     /// The ids of the rows of a tab's table, filtered and sorted as shown.
     pub fn row_ids(&self, tab: Tab) -> Vec<String> {
         match tab {
-            Tab::Overview => self
-                .overview_order()
-                .into_iter()
-                .filter_map(|i| self.store.sources.get(i).map(source_key))
-                .collect(),
+            Tab::Overview if self.view.overview.feed_focus => {
+                crate::ui::panes::overview::feed_ids(&self.store.feed, &self.view.overview.feed)
+            }
+            Tab::Overview => self.attention().iter().map(Attention::row_id).collect(),
             Tab::Containers => {
                 let table = &self.view.tables[tab.index()];
                 containers_rows(&self.store, table, &self.view.containers)
@@ -144,6 +145,16 @@ impl App {
         pipeline_runs(&self.store, table, view)
             .iter()
             .map(|(_, r)| run_id(r))
+            .collect()
+    }
+
+    /// What needs attention now, worst first, filtered by the Overview's `/` filter;
+    /// the same list `flightdeck status` prints.
+    pub fn attention(&self) -> Vec<Attention> {
+        let table = &self.view.tables[Tab::Overview.index()];
+        crate::status::attention(&self.store, self.now)
+            .into_iter()
+            .filter(|a| table.matches(&a.text()))
             .collect()
     }
 

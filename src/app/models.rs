@@ -40,7 +40,7 @@ fn selected_model(app: &App) -> Option<String> {
 }
 
 /// The open model, the version the user means (detail's, else the selected row's) and the source.
-fn target(app: &App) -> Option<(SourceId, &RegisteredModel, &ModelVersion)> {
+pub fn target(app: &App) -> Option<(SourceId, &RegisteredModel, &ModelVersion)> {
     let (source, snap) = snapshot(&app.store)?;
     let view = &app.view.models;
     let model = snap.model(view.model.as_deref()?)?;

@@ -13,10 +13,12 @@ use super::input;
 use super::msg::Msg;
 use super::pipelines;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
-use super::{choosers, models};
+use super::{choosers, jump, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
 use crate::sources::{SourceId, Update};
+use crate::state::Severity;
+use crate::state::feed::{FeedEntry, FeedKind};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -62,21 +64,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
     match update {
-        Update::ActionDone { action, at, result } => {
-            app.now = app.now.max(at);
-            app.dirty = true;
-            let what = format!(
-                "{} '{}' on {}",
-                action.label(),
-                action.target(),
-                action.host()
-            );
-            match result {
-                Ok(()) => toast(app, format!("{what}: done"), ToastLevel::Info),
-                Err(e) => toast(app, format!("{what}: {e}"), ToastLevel::Error),
-            }
-            vec![Effect::Refresh(vec![action.source()])]
-        }
+        Update::ActionDone { action, at, result } => on_action_done(app, &action, at, &result),
         Update::DispatchInputs { target, result } => {
             pipelines::on_inputs(app, target, result);
             Vec::new()
@@ -115,6 +103,41 @@ fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
     }
 }
 
+/// Records a finished action in the feed and a toast, then refreshes its source.
+fn on_action_done(
+    app: &mut App,
+    action: &Action,
+    at: chrono::DateTime<chrono::Utc>,
+    result: &Result<(), crate::error::SourceError>,
+) -> Vec<Effect> {
+    app.now = app.now.max(at);
+    app.dirty = true;
+    let what = format!(
+        "{} '{}' on {}",
+        action.label(),
+        action.target(),
+        action.host()
+    );
+    let (severity, level, text) = match result {
+        Ok(()) => (Severity::Ok, ToastLevel::Info, format!("{what}: done")),
+        Err(e) => (
+            Severity::Critical,
+            ToastLevel::Error,
+            format!("{what}: {e}"),
+        ),
+    };
+    app.store.feed.push(FeedEntry {
+        id: 0,
+        at,
+        source: action.host().to_owned(),
+        kind: FeedKind::Action,
+        severity,
+        text: text.clone(),
+    });
+    toast(app, text, level);
+    vec![Effect::Refresh(vec![action.source()])]
+}
+
 /// Applies a snapshot to the store; rings the bell when an item turned critical.
 fn on_poll(app: &mut App, update: Update) -> Vec<Effect> {
     let polled = match &update {
@@ -140,7 +163,7 @@ fn newly_critical(app: &mut App, source: SourceId) -> bool {
     let Some(s) = app.store.source(source) else {
         return false;
     };
-    let now: HashSet<String> = crate::status::source_items(s)
+    let now: HashSet<String> = crate::status::source_items(s, app.now)
         .into_iter()
         .filter(|i| i.severity == crate::state::Severity::Critical)
         .map(|i| i.id)
@@ -308,6 +331,14 @@ fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
         Command::Select if app.view.text.is_none() && app.view.tab == Tab::Pipelines => {
             return pipelines::select(app);
         }
+        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Overview => {
+            return open_attention(app);
+        }
+        Command::FocusFeed if app.view.tab == Tab::Overview => {
+            let o = &mut app.view.overview;
+            o.feed_focus = !o.feed_focus;
+        }
+        Command::OpenBuildRun if app.view.text.is_none() => return jump::open_build_run(app),
         Command::Save => return save(app),
         Command::FirstError => first_error(app, page),
         Command::Rerun
@@ -351,34 +382,61 @@ fn refresh(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Esc: closes the innermost view; on a tab reached by a jump, returns from it.
 fn back(app: &mut App) -> Vec<Effect> {
     if app.view.text.take().is_some() {
         return vec![Effect::StopLogs];
     }
-    if app.view.tab == Tab::Containers && app.view.containers.detail.take().is_some() {
+    if close_inner(app) {
         return Vec::new();
     }
-    if app.view.tab == Tab::Metrics && app.view.metrics.zoomed {
-        app.view.metrics.zoomed = false;
-        return Vec::new();
-    }
-    if app.view.tab == Tab::Alerts && app.view.alerts.silences {
-        app.view.alerts.silences = false;
-        return Vec::new();
+    if let Some(jump) = app.view.back_to.filter(|j| j.to == app.view.tab) {
+        return switch_tab(app, jump.from);
     }
     if app.view.tab == Tab::Models && models::back(app) {
         return Vec::new();
     }
-    if app.view.tab == Tab::Pipelines && app.view.pipelines.drill.is_some() {
-        if app.view.pipelines.jobs.filter.is_empty() {
-            app.view.pipelines.drill = None;
-        } else {
-            app.view.pipelines.jobs.filter.clear();
-        }
+    if app.view.tab == Tab::Overview
+        && app.view.overview.feed_focus
+        && app.view.overview.feed.filter.is_empty()
+    {
+        app.view.overview.feed_focus = false;
         return Vec::new();
     }
-    app.view.table_mut().filter.clear();
+    app.view.active_table_mut().filter.clear();
     Vec::new()
+}
+
+/// Closes a detail, zoom, list or drill-down opened on the current tab.
+fn close_inner(app: &mut App) -> bool {
+    let view = &mut app.view;
+    match view.tab {
+        Tab::Containers => view.containers.detail.take().is_some(),
+        Tab::Metrics => std::mem::take(&mut view.metrics.zoomed),
+        Tab::Alerts => std::mem::take(&mut view.alerts.silences),
+        Tab::Models => view.models.compare.take().is_some() || view.models.detail.take().is_some(),
+        Tab::Pipelines if view.pipelines.drill.is_some() => {
+            if view.pipelines.jobs.filter.is_empty() {
+                view.pipelines.drill = None;
+            } else {
+                view.pipelines.jobs.filter.clear();
+            }
+            true
+        }
+        Tab::Pipelines | Tab::Overview => false,
+    }
+}
+
+/// Enter on the Overview: opens the selected attention item in its own tab.
+fn open_attention(app: &mut App) -> Vec<Effect> {
+    let list = app.attention();
+    let ids: Vec<String> = list.iter().map(crate::status::Attention::row_id).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let index = app.view.table().position(&refs);
+    match index.and_then(|i| list.get(i)) {
+        Some(item) => jump::to_attention(app, item),
+        None => Vec::new(),
+    }
 }
 
 fn first_error(app: &mut App, page: usize) {
@@ -447,6 +505,7 @@ pub fn switch_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
         effects.push(Effect::StopLogs);
     }
     app.view.tab = tab;
+    app.view.back_to = None;
     effects.extend(policies(app));
     effects
 }

@@ -10,6 +10,7 @@ use crate::ui::panes::alerts::AlertsView;
 use crate::ui::panes::containers::ContainersView;
 use crate::ui::panes::metrics::MetricsView;
 use crate::ui::panes::models::ModelsView;
+use crate::ui::panes::overview::OverviewView;
 use crate::ui::panes::pipelines::PipelinesView;
 use crate::ui::widgets::form::Form;
 use crate::ui::widgets::table::TableView;
@@ -300,6 +301,19 @@ pub struct ViewState {
     pub models: ModelsView,
     /// Pipelines pane state: toggles, drill-down.
     pub pipelines: PipelinesView,
+    /// Overview state: whether the change feed has focus, its scroll and filter.
+    pub overview: OverviewView,
+    /// Where Esc returns after a jump (from the Overview, or to a build run).
+    pub back_to: Option<BackTo>,
+}
+
+/// A jump between tabs that Esc undoes while still on the tab jumped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackTo {
+    /// The tab the jump started from.
+    pub from: Tab,
+    /// The tab it landed on.
+    pub to: Tab,
 }
 
 impl ViewState {
@@ -313,6 +327,9 @@ impl ViewState {
         if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
             return &mut self.pipelines.jobs;
         }
+        if self.tab == Tab::Overview && self.overview.feed_focus {
+            return &mut self.overview.feed;
+        }
         &mut self.tables[self.tab.index()]
     }
 
@@ -320,6 +337,9 @@ impl ViewState {
     pub fn active_table(&self) -> &TableView {
         if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
             return &self.pipelines.jobs;
+        }
+        if self.tab == Tab::Overview && self.overview.feed_focus {
+            return &self.overview.feed;
         }
         &self.tables[self.tab.index()]
     }

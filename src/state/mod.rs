@@ -3,11 +3,14 @@
 
 pub mod alert;
 pub mod container;
+pub mod feed;
 pub mod health;
 pub mod metric;
 pub mod model;
 pub mod pipeline;
 mod severity;
+pub mod stuck;
+pub mod trace;
 
 use chrono::{DateTime, Utc};
 
@@ -37,6 +40,8 @@ pub struct Store {
     pub sources: Vec<SourceState>,
     /// CPU and memory history of containers, for sparklines.
     pub container_history: StatsHistory,
+    /// Transitions seen between snapshots, and actions taken, newest last.
+    pub feed: feed::Feed,
 }
 
 impl Store {
@@ -54,6 +59,7 @@ impl Store {
         Store {
             sources,
             container_history: StatsHistory::default(),
+            feed: feed::Feed::default(),
         }
     }
 
@@ -92,9 +98,20 @@ impl Store {
                 if let Ok(Payload::Containers(containers)) = &result {
                     self.container_history.record(source, containers);
                 }
+                // Alertmanager reports the same alerts as Prometheus: feed them once.
+                let has_am = self.has_kind(SourceKind::Alertmanager);
                 let Some(s) = self.sources.get_mut(source.0) else {
                     return false;
                 };
+                if let Ok(new) = &result {
+                    let found = feed::transitions(&s.spec.label(), s.data.as_ref(), new, at);
+                    let metrics = s.spec.kind == SourceKind::Prometheus;
+                    for entry in found {
+                        if !(metrics && has_am && entry.kind == feed::FeedKind::Alert) {
+                            self.feed.push(entry);
+                        }
+                    }
+                }
                 apply_poll(s, at, result)
             }
             Update::Log { .. }

@@ -27,6 +27,17 @@ impl Severity {
         }
     }
 
+    /// How urgent it is, for "worst first": critical, then unknown (cannot see),
+    /// then warning, then ok. The derived order puts unknown above critical.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Ok => 0,
+            Severity::Warning => 1,
+            Severity::Unknown => 2,
+            Severity::Critical => 3,
+        }
+    }
+
     /// The plugin word: `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
     pub fn word(self) -> &'static str {
         match self {

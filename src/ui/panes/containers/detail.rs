@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::sources::SourceId;
 use crate::state::container::{Container, ContainerHealth, SOURCE_LABEL};
 use crate::state::health::format_age;
+use crate::state::trace::{built_by, container_commit};
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
 use crate::ui::widgets::ansi;
@@ -132,6 +133,12 @@ fn header(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line
     }
     if let Some(repo) = c.labels.get(SOURCE_LABEL) {
         out.push(field("source", Span::styled(repo.clone(), accent), theme));
+    }
+    let commit = container_commit(c);
+    if let Some(text) = commit.as_deref().and_then(|sha| built_by(&app.store, sha)) {
+        out.push(field("build", Span::styled(text, accent), theme));
+    } else if let Some(sha) = commit.filter(|_| c.revision().is_none()) {
+        out.push(field("commit", Span::styled(sha, accent), theme));
     }
     out
 }

@@ -121,11 +121,18 @@ fn header(
             muted,
         ),
     ];
+    lines.extend(built_by(app, v, theme));
     if let Some(msg) = &v.status_message {
         lines.push(Line::styled(format!(" {msg}"), theme.style(role)));
     }
     lines.push(Line::raw(""));
     lines
+}
+
+/// "built by CI #42 (success)" when a known run built the version's commit.
+fn built_by(app: &App, v: &ModelVersion, theme: &Theme) -> Option<Line<'static>> {
+    let text = crate::state::trace::built_by(&app.store, v.git_commit.as_deref()?)?;
+    Some(Line::styled(format!(" {text}"), theme.style(Role::Accent)))
 }
 
 fn run_lines<'a>(run: &RunDetail, metric: Option<&str>, theme: &Theme) -> Vec<Line<'a>> {

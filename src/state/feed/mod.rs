@@ -1,0 +1,105 @@
+//! The change feed: a bounded, time-ordered list of transitions seen between two
+//! snapshots of a source, and of actions taken from flightdeck. Plain data; the
+//! detection (`transitions`) is a pure function of two snapshots.
+
+mod detect;
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+
+pub use detect::transitions;
+
+use super::Severity;
+
+/// Entries kept; the oldest fall off first.
+pub const FEED_LEN: usize = 500;
+
+/// What an entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedKind {
+    /// A workflow run started or finished.
+    Run,
+    /// A container died, restarted, turned unhealthy or recovered.
+    Container,
+    /// An alias moved, or a version was registered or failed.
+    Model,
+    /// An alert fired or resolved.
+    Alert,
+    /// An action taken from flightdeck, with its outcome.
+    Action,
+}
+
+impl FeedKind {
+    /// The short word shown in the feed's kind column.
+    pub fn word(self) -> &'static str {
+        match self {
+            FeedKind::Run => "run",
+            FeedKind::Container => "container",
+            FeedKind::Model => "model",
+            FeedKind::Alert => "alert",
+            FeedKind::Action => "action",
+        }
+    }
+}
+
+/// One transition or action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    /// A number unique in this feed, set by `Feed::push` (the feed's row id).
+    pub id: u64,
+    /// When it was seen (the poll's or the action's time).
+    pub at: DateTime<Utc>,
+    /// The label of the source it came from (`docker local`).
+    pub source: String,
+    /// What it is about.
+    pub kind: FeedKind,
+    /// How it reads: critical for a failure or death, ok for a recovery.
+    pub severity: Severity,
+    /// One sentence (`web restarted`, `CI #42 failed`).
+    pub text: String,
+}
+
+impl FeedEntry {
+    /// The text a `/` filter searches: source, kind and sentence.
+    pub fn haystack(&self) -> String {
+        format!("{} {} {}", self.source, self.kind.word(), self.text)
+    }
+}
+
+/// The feed itself, oldest first, at most `FEED_LEN` entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Feed {
+    entries: VecDeque<FeedEntry>,
+    next_id: u64,
+}
+
+impl Feed {
+    /// Adds an entry in time order (a late one slots in), dropping the oldest when full.
+    pub fn push(&mut self, mut entry: FeedEntry) {
+        entry.id = self.next_id;
+        self.next_id += 1;
+        let at = self.entries.partition_point(|e| e.at <= entry.at);
+        self.entries.insert(at, entry);
+        while self.entries.len() > FEED_LEN {
+            self.entries.pop_front();
+        }
+    }
+
+    /// The entries, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &FeedEntry> {
+        self.entries.iter().rev()
+    }
+
+    /// Number of entries kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}

@@ -1,0 +1,287 @@
+//! Transition detection from pairs of snapshots, and the feed's bound and order.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::sources::Payload;
+use crate::state::alert::{Alert, AlertState, AlertsSnapshot};
+use crate::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel, VersionStatus};
+use crate::state::pipeline::{PipelineRun, Pipelines, RunConclusion, RunStatus};
+
+fn t(secs: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000) + Duration::seconds(secs)
+}
+
+fn container(name: &str, state: ContainerState, health: ContainerHealth) -> Container {
+    Container {
+        id: format!("id-{name}"),
+        name: name.into(),
+        image: "busybox".into(),
+        project: None,
+        state,
+        health,
+        started_at: Some(t(-100)),
+        finished_at: None,
+        exit_code: None,
+        restart_count: 0,
+        ports: vec![],
+        labels: BTreeMap::new(),
+        stats: None,
+        detail: ContainerDetail::default(),
+    }
+}
+
+fn texts(old: &Payload, new: &Payload) -> Vec<(Severity, String)> {
+    transitions("src", Some(old), new, t(0))
+        .into_iter()
+        .map(|e| (e.severity, e.text))
+        .collect()
+}
+
+#[test]
+fn first_snapshot_yields_nothing() {
+    let p = Payload::Containers(vec![container(
+        "web",
+        ContainerState::Running,
+        ContainerHealth::None,
+    )]);
+    assert!(transitions("src", None, &p, t(0)).is_empty());
+}
+
+#[test]
+fn containers_die_restart_turn_unhealthy_and_recover() {
+    use ContainerHealth as H;
+    use ContainerState as S;
+    let old = vec![
+        container("web", S::Running, H::Healthy),
+        container("api", S::Running, H::Healthy),
+        container("db", S::Running, H::Healthy),
+        container("cache", S::Running, H::Unhealthy),
+        container("gone", S::Running, H::None),
+    ];
+    let mut new = old[..4].to_vec();
+    new[0].state = S::Exited;
+    new[0].exit_code = Some(137);
+    new[1].started_at = Some(t(-1));
+    new[2].health = H::Unhealthy;
+    new[3].health = H::Healthy;
+    new.push(container("fresh", S::Running, H::None));
+    let found = texts(&Payload::Containers(old), &Payload::Containers(new));
+    assert_eq!(
+        found,
+        vec![
+            (Severity::Critical, "web died (exit code 137)".to_owned()),
+            (Severity::Warning, "api restarted".to_owned()),
+            (Severity::Critical, "db turned unhealthy".to_owned()),
+            (Severity::Ok, "cache recovered (running)".to_owned()),
+            (Severity::Ok, "fresh created (running)".to_owned()),
+            (Severity::Warning, "gone removed".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn unchanged_snapshots_yield_nothing() {
+    let p = Payload::Containers(vec![container(
+        "web",
+        ContainerState::Running,
+        ContainerHealth::None,
+    )]);
+    assert!(texts(&p, &p).is_empty());
+}
+
+fn run(id: u64, status: RunStatus, conclusion: Option<RunConclusion>) -> PipelineRun {
+    PipelineRun {
+        id,
+        repo: "acme/api".into(),
+        workflow: "CI".into(),
+        workflow_id: 7,
+        workflow_path: ".github/workflows/ci.yml".into(),
+        number: id,
+        attempt: 1,
+        branch: "main".into(),
+        on_default_branch: true,
+        event: "push".into(),
+        actor: "octocat".into(),
+        head_sha: format!("{id:040x}"),
+        title: String::new(),
+        status,
+        conclusion,
+        created_at: t(-60),
+        started_at: Some(t(-60)),
+        updated_at: t(-1),
+        url: String::new(),
+        jobs: None,
+    }
+}
+
+fn pipelines(runs: Vec<PipelineRun>) -> Payload {
+    Payload::Pipelines(Pipelines {
+        runs,
+        ..Pipelines::default()
+    })
+}
+
+#[test]
+fn runs_start_fail_succeed_and_rerun() {
+    use RunConclusion as C;
+    use RunStatus as S;
+    let old = pipelines(vec![
+        run(3, S::InProgress, None),
+        run(2, S::InProgress, None),
+        run(1, S::Completed, Some(C::Failure)),
+    ]);
+    let mut rerun = run(1, S::InProgress, None);
+    rerun.attempt = 2;
+    let new = pipelines(vec![
+        run(4, S::Queued, None),
+        run(3, S::Completed, Some(C::Success)),
+        run(2, S::Completed, Some(C::Failure)),
+        rerun,
+    ]);
+    assert_eq!(
+        texts(&old, &new),
+        vec![
+            (
+                Severity::Ok,
+                "acme/api CI #1 re-run started on main".to_owned()
+            ),
+            (Severity::Critical, "acme/api CI #2 failed".to_owned()),
+            (Severity::Ok, "acme/api CI #3 succeeded".to_owned()),
+            (Severity::Ok, "acme/api CI #4 started on main".to_owned()),
+        ]
+    );
+}
+
+fn version(v: &str, status: VersionStatus) -> ModelVersion {
+    ModelVersion {
+        version: v.into(),
+        status,
+        status_message: None,
+        stage: None,
+        created: None,
+        updated: None,
+        run_id: None,
+        run_name: None,
+        git_commit: None,
+        source: None,
+        description: String::new(),
+        aliases: vec![],
+        tags: BTreeMap::new(),
+    }
+}
+
+fn registry(aliases: &[(&str, &str)], versions: Vec<ModelVersion>) -> Payload {
+    Payload::Models(ModelsSnapshot {
+        models: vec![RegisteredModel {
+            name: "fraud".into(),
+            description: String::new(),
+            updated: None,
+            tags: BTreeMap::new(),
+            aliases: aliases
+                .iter()
+                .map(|(a, v)| ((*a).to_owned(), (*v).to_owned()))
+                .collect(),
+            versions,
+            truncated: false,
+        }],
+        missing: vec![],
+    })
+}
+
+#[test]
+fn aliases_move_and_versions_register_or_fail() {
+    use VersionStatus as V;
+    let old = registry(
+        &[("champion", "2"), ("old", "1")],
+        vec![version("2", V::Ready), version("1", V::Ready)],
+    );
+    let new = registry(
+        &[("champion", "3"), ("canary", "3")],
+        vec![
+            version("4", V::Failed),
+            version("3", V::Ready),
+            version("2", V::Ready),
+        ],
+    );
+    assert_eq!(
+        texts(&old, &new),
+        vec![
+            (Severity::Ok, "fraud @canary set on v3".to_owned()),
+            (
+                Severity::Warning,
+                "fraud @champion moved v2 → v3".to_owned()
+            ),
+            (Severity::Warning, "fraud @old removed from v1".to_owned()),
+            (
+                Severity::Critical,
+                "fraud v4 registration failed".to_owned()
+            ),
+            (Severity::Ok, "fraud v3 registered".to_owned()),
+        ]
+    );
+}
+
+fn alert(name: &str, severity: &str, state: AlertState) -> Alert {
+    Alert {
+        labels: [("alertname", name), ("severity", severity)]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        annotations: BTreeMap::new(),
+        state,
+        since: None,
+        silenced_by: vec![],
+    }
+}
+
+#[test]
+fn alerts_fire_and_resolve() {
+    let snap = |alerts| {
+        Payload::Alerts(AlertsSnapshot {
+            alerts,
+            silences: vec![],
+        })
+    };
+    let old = snap(vec![
+        alert("DiskFull", "critical", AlertState::Firing),
+        alert("HighLatency", "warning", AlertState::Pending),
+    ]);
+    let new = snap(vec![alert("HighLatency", "warning", AlertState::Firing)]);
+    assert_eq!(
+        texts(&old, &new),
+        vec![
+            (Severity::Warning, "HighLatency fired".to_owned()),
+            (Severity::Ok, "DiskFull resolved".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn feed_is_bounded_and_time_ordered() {
+    let entry = |secs: i64| FeedEntry {
+        id: 0,
+        at: t(secs),
+        source: "src".into(),
+        kind: FeedKind::Action,
+        severity: Severity::Ok,
+        text: secs.to_string(),
+    };
+    let mut feed = Feed::default();
+    for i in 0..600 {
+        feed.push(entry(i));
+    }
+    feed.push(entry(550));
+    assert_eq!(feed.len(), FEED_LEN);
+    let newest: Vec<&str> = feed
+        .newest_first()
+        .take(3)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(newest, vec!["599", "598", "597"]);
+    assert!(feed.newest_first().any(|e| e.text == "550"));
+    assert_eq!(feed.newest_first().last().map(|e| e.at), Some(t(101)));
+}
