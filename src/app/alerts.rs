@@ -6,9 +6,9 @@ use crossterm::event::KeyEvent;
 
 use super::App;
 use super::command::Command;
-use super::containers::{refuse_read_only, toast};
 use super::effect::Effect;
 use super::view_state::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
+use super::{refuse_read_only, toast};
 use crate::actions::Action;
 use crate::config::duration;
 use crate::sources::SourceKind;

@@ -5,9 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::App;
 use super::command::{Command, Context};
-use super::containers::toast;
 use super::effect::Effect;
 use super::models::confirm;
+use super::toast;
 use super::view_state::{Overlay, ToastLevel};
 use crate::actions::{Action, STAGES};
 

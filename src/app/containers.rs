@@ -1,10 +1,10 @@
 //! `update` for the Containers pane: drill-in, folding, toggles, logs, and the
 //! actions (built here as data, confirmed by the user, run by the executor).
 
-use super::App;
 use super::command::Command;
 use super::effect::Effect;
-use super::view_state::{ConfirmView, Overlay, SignalView, Tab, Toast, ToastLevel};
+use super::view_state::{ConfirmView, Overlay, SignalView, Tab, ToastLevel};
+use super::{App, refuse_read_only, toast};
 use crate::actions::{Action, ContainerOp};
 use crate::sources::SourceId;
 use crate::state::container::{Container, ContainerState};
@@ -166,18 +166,6 @@ fn choose_signal(app: &mut App) {
     app.view.overlays.push(Overlay::Signal(view));
 }
 
-/// Shows the read-only toast and returns true when actions are disabled.
-pub fn refuse_read_only(app: &mut App) -> bool {
-    if app.read_only {
-        toast(
-            app,
-            "read-only: actions are disabled".to_owned(),
-            ToastLevel::Error,
-        );
-    }
-    app.read_only
-}
-
 fn open_logs(app: &mut App) -> Vec<Effect> {
     let Some((source, c)) = target(app) else {
         return Vec::new();
@@ -193,10 +181,4 @@ fn open_logs(app: &mut App) -> Vec<Effect> {
         container: id,
         stream_id: app.view.log_stream,
     }]
-}
-
-/// Shows a toast for five seconds from `app.now`.
-pub fn toast(app: &mut App, text: String, level: ToastLevel) {
-    let until = app.now + chrono::Duration::seconds(5);
-    app.view.toast = Some(Toast { text, level, until });
 }

@@ -3,8 +3,8 @@
 //! on the tab jumped to goes back (`ViewState::back_to`).
 
 use super::App;
-use super::containers::toast;
 use super::effect::Effect;
+use super::toast;
 use super::update::switch_tab;
 use super::view_state::{BackTo, Tab, ToastLevel};
 use crate::sources::{SourceId, SourceKind};

@@ -364,3 +364,18 @@ fn health_rank(h: &Health) -> u8 {
         Health::Unsupported { .. } => 0,
     }
 }
+
+/// Shows a toast for five seconds from `app.now`.
+pub fn toast(app: &mut App, text: String, level: view_state::ToastLevel) {
+    let until = app.now + chrono::Duration::seconds(5);
+    app.view.toast = Some(view_state::Toast { text, level, until });
+}
+
+/// Whether actions are refused (`--read-only`); says so in a toast when they are.
+pub fn refuse_read_only(app: &mut App) -> bool {
+    if app.read_only {
+        let text = "read-only: actions are disabled".to_owned();
+        toast(app, text, view_state::ToastLevel::Error);
+    }
+    app.read_only
+}

@@ -4,9 +4,9 @@
 
 use super::App;
 use super::command::Command;
-use super::containers::toast;
 use super::effect::Effect;
 use super::view_state::{AliasView, ConfirmView, Overlay, StageView, Tab, ToastLevel};
+use super::{refuse_read_only, toast};
 use crate::actions::Action;
 use crate::sources::{SourceId, Update};
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
@@ -239,12 +239,7 @@ fn mark(app: &mut App) {
 }
 
 fn refuse(app: &mut App) -> bool {
-    if app.read_only {
-        toast(
-            app,
-            "read-only: actions are disabled".to_owned(),
-            ToastLevel::Error,
-        );
+    if refuse_read_only(app) {
         return true;
     }
     if app.view.models.model.is_none() {

@@ -5,9 +5,9 @@
 
 use super::App;
 use super::command::Command;
-use super::containers::toast;
 use super::effect::Effect;
 use super::view_state::{ConfirmView, DispatchForm, Overlay, Tab, ToastLevel};
+use super::{refuse_read_only, toast};
 use crate::actions::{Action, RunRef};
 use crate::sources::github::inputs::{InputKind, WorkflowInput};
 use crate::sources::{DispatchTarget, SourceId};
@@ -85,17 +85,6 @@ pub fn select(app: &mut App) -> Vec<Effect> {
         job_id,
         stream_id: app.view.log_stream,
     }]
-}
-
-fn refuse_read_only(app: &mut App) -> bool {
-    if app.read_only {
-        toast(
-            app,
-            "read-only: actions are disabled".to_owned(),
-            ToastLevel::Error,
-        );
-    }
-    app.read_only
 }
 
 fn ask(app: &mut App, build: impl Fn(RunRef) -> Result<Action, String>) {

@@ -7,11 +7,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::App;
 use super::command::{Command, Context};
-use super::containers::{self, toast};
+use super::containers;
 use super::effect::Effect;
 use super::input;
 use super::msg::Msg;
 use super::pipelines;
+use super::toast;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 use super::{choosers, jump, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
