@@ -12,12 +12,12 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use flightdeck::app::App;
 use flightdeck::app::view_state::Tab;
 use flightdeck::config::keymap::Keymap;
-use flightdeck::sources::{Payload, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::Store;
 use flightdeck::state::container::{
     Container, ContainerDetail, ContainerHealth, ContainerState, ContainerStats, HISTORY_LEN,
 };
 use flightdeck::state::pipeline::{PipelineRun, Pipelines, RunConclusion, RunStatus};
+use flightdeck::state::{Payload, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::theme::{self, ColorDepth};
 use flightdeck::ui::panes::containers::{ContainersPane, ContainersView, rows};
 use flightdeck::ui::panes::pipelines::PipelinesPane;

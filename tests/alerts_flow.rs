@@ -17,7 +17,7 @@ use flightdeck::app::App;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::{Overlay, ToastLevel};
-use flightdeck::sources::SourceId;
+use flightdeck::state::SourceId;
 
 fn confirming(a: &App) -> Option<&Action> {
     match a.view.overlays.last() {

@@ -16,8 +16,8 @@ use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::{Overlay, Tab, ToastLevel};
 use flightdeck::error::SourceError;
-use flightdeck::sources::{LogLine, Payload, SourceId, SourceKind, Update};
 use flightdeck::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+use flightdeck::state::{LogLine, Payload, SourceId, SourceKind, Update};
 
 fn container(name: &str, state: ContainerState, project: Option<&str>) -> Container {
     Container {

@@ -14,7 +14,7 @@ use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
-use flightdeck::sources::{SourceId, Update};
+use flightdeck::state::{SourceId, Update};
 use flightdeck::theme::Role;
 use flightdeck::ui::panes::containers::{ContainerRow, ContainersView, rows};
 use ratatui::backend::TestBackend;

@@ -14,7 +14,7 @@ use flightdeck::actions::Action;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::{Overlay, Tab};
-use flightdeck::sources::SourceId;
+use flightdeck::state::SourceId;
 
 fn open_fraud() -> flightdeck::app::App {
     let mut a = models_app(registry());

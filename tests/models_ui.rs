@@ -15,7 +15,7 @@ use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
-use flightdeck::sources::{SourceId, Update};
+use flightdeck::state::{SourceId, Update};
 use flightdeck::theme::Role;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];

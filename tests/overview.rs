@@ -20,11 +20,11 @@ use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
-use flightdeck::sources::{Payload, SourceId, SourceKind, Update};
 use flightdeck::state::container::Container;
 use flightdeck::state::feed::FeedKind;
 use flightdeck::state::pipeline::{PipelineRun, RunConclusion, RunStatus};
 use flightdeck::state::trace;
+use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 use flightdeck::status::Attention;
 use flightdeck::ui::panes::containers::container_id;
 

@@ -15,8 +15,8 @@ use flightdeck::app::update::update;
 use flightdeck::app::view_state::Overlay;
 use flightdeck::sources::github::Focus;
 use flightdeck::sources::github::inputs::{InputKind, WorkflowInput};
-use flightdeck::sources::{DispatchTarget, SourceId, Update};
 use flightdeck::state::Severity;
+use flightdeck::state::{DispatchTarget, SourceId, Update};
 use fx::{feed, github_app, realistic, with_jobs};
 
 fn confirm_action(a: &flightdeck::app::App) -> Option<Action> {

@@ -13,7 +13,7 @@ use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::error::SourceError;
 use flightdeck::sources::github::inputs::{InputKind, WorkflowInput};
-use flightdeck::sources::{DispatchTarget, LogLine, SourceId, Update};
+use flightdeck::state::{DispatchTarget, LogLine, SourceId, Update};
 use flightdeck::theme::Role;
 use fx::{feed, github_app, realistic, with_jobs};
 

@@ -7,7 +7,7 @@ use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::error::SourceError;
-use flightdeck::sources::{SourceId, SourceKind, Update};
+use flightdeck::state::{SourceId, SourceKind, Update};
 use flightdeck::ui::widgets::confirm::ConfirmDialog;
 use flightdeck::ui::widgets::text_view::TextView;
 use ratatui::Terminal;

@@ -10,8 +10,8 @@ use flightdeck::app::update::update;
 use flightdeck::app::view_state::{Overlay, Tab, Toast, ToastLevel};
 use flightdeck::error::SourceError;
 use flightdeck::sources::driver::PollPolicy;
-use flightdeck::sources::{SourceId, SourceKind, Update};
 use flightdeck::state::Health;
+use flightdeck::state::{SourceId, SourceKind, Update};
 use std::time::Duration;
 
 fn unreachable() -> SourceError {
@@ -324,7 +324,7 @@ fn fail_all(a: &mut flightdeck::app::App, n: usize) {
 
 #[test]
 fn idle_source_with_unchanged_data_redraws_nothing_until_it_turns_stale() {
-    use flightdeck::sources::Payload;
+    use flightdeck::state::Payload;
     let mut a = app(vec![spec(SourceKind::Docker, "local")]);
     let ok = |t| {
         Msg::Source(Update::Polled {

@@ -17,7 +17,7 @@ use crate::sources::alertmanager::AlertmanagerSource;
 use crate::sources::docker::{self, errors};
 use crate::sources::github::{self, Api};
 use crate::sources::mlflow::{self, MlflowClient};
-use crate::sources::{SourceId, Update};
+use crate::state::{SourceId, Update};
 
 /// Runs actions against the clients it owns.
 pub struct Executor {

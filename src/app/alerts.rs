@@ -11,7 +11,7 @@ use super::view_state::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::Action;
 use crate::config::duration;
-use crate::sources::SourceKind;
+use crate::state::SourceKind;
 use crate::state::alert::{Alert, parse_matchers};
 use crate::ui::panes::alerts::{alert_rows, silence_rows};
 use crate::ui::panes::metrics::{self, metrics_of, panel_id, target_rows};
@@ -88,7 +88,7 @@ fn selected_id(app: &App) -> Option<String> {
     table.position(&refs).and_then(|i| ids.get(i).cloned())
 }
 
-fn alertmanager(app: &mut App) -> Option<(crate::sources::SourceId, String)> {
+fn alertmanager(app: &mut App) -> Option<(crate::state::SourceId, String)> {
     let found = app.store.ids_of(SourceKind::Alertmanager).next().map(|id| {
         let host = app
             .store

@@ -6,7 +6,7 @@ use super::effect::Effect;
 use super::view_state::{ConfirmView, Overlay, SignalView, Tab, ToastLevel};
 use super::{App, refuse_read_only, toast};
 use crate::actions::{Action, ContainerOp};
-use crate::sources::SourceId;
+use crate::state::SourceId;
 use crate::state::container::{Container, ContainerState};
 use crate::ui::panes::containers::{ContainerRow, rows};
 use crate::ui::widgets::text_view::TextView;

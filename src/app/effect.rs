@@ -2,7 +2,7 @@
 
 use crate::actions::Action;
 use crate::sources::driver::PollPolicy;
-use crate::sources::{DispatchTarget, SourceId};
+use crate::state::{DispatchTarget, SourceId};
 
 /// A request from `update` to the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use super::effect::Effect;
 use super::toast;
 use super::update::switch_tab;
 use super::view_state::{BackTo, Tab, ToastLevel};
-use crate::sources::{SourceId, SourceKind};
 use crate::state::trace::{container_commit, run_for_commit};
+use crate::state::{SourceId, SourceKind};
 use crate::status::Attention;
 use crate::ui::panes::containers::{container_id, containers_of, host_id, project_id};
 use crate::ui::panes::metrics::panel_id;
@@ -109,7 +109,7 @@ fn to_version(app: &mut App, id: &str) -> Vec<Effect> {
 
 fn to_panel(app: &mut App, source: SourceId, title: &str) -> Vec<Effect> {
     let index = match app.store.source(source).and_then(|s| s.data.as_ref()) {
-        Some(crate::sources::Payload::Metrics(m)) => {
+        Some(crate::state::Payload::Metrics(m)) => {
             m.panels.iter().position(|p| p.panel.title == title)
         }
         _ => None,

@@ -23,8 +23,8 @@ use chrono::{DateTime, Utc};
 use crate::config::keymap::Keymap;
 use crate::sources::docker::Focus;
 use crate::sources::github::Focus as RunFocus;
-use crate::sources::{SourceId, SourceKind};
 use crate::state::{Health, Store};
+use crate::state::{SourceId, SourceKind};
 use crate::status::Attention;
 use crate::ui::layout;
 use crate::ui::panes::containers::{ContainerRow, rows as containers_rows};
@@ -328,7 +328,7 @@ impl App {
             .sources
             .iter()
             .filter_map(|s| match &s.data {
-                Some(crate::sources::Payload::Containers(list)) => Some(list),
+                Some(crate::state::Payload::Containers(list)) => Some(list),
                 _ => None,
             })
             .flatten()

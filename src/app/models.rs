@@ -8,8 +8,8 @@ use super::effect::Effect;
 use super::view_state::{AliasView, ConfirmView, Overlay, StageView, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::Action;
-use crate::sources::{SourceId, Update};
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
+use crate::state::{SourceId, Update};
 use crate::ui::panes::models::{
     ModelsView, RunLoad, comparison_base, model_rows, snapshot, version_rows,
 };

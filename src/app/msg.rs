@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use crate::sources::Update;
+use crate::state::Update;
 
 /// An input to `update`.
 #[derive(Debug, Clone)]

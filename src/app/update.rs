@@ -17,9 +17,9 @@ use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, Toas
 use super::{choosers, jump, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::sources::driver::PollPolicy;
-use crate::sources::{SourceId, Update};
 use crate::state::Severity;
 use crate::state::feed::{FeedEntry, FeedKind};
+use crate::state::{SourceId, Update};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::actions::Action;
-use crate::sources::DispatchTarget;
-use crate::sources::{SourceId, SourceKind};
+use crate::state::DispatchTarget;
+use crate::state::{SourceId, SourceKind};
 use crate::ui::panes::alerts::AlertsView;
 use crate::ui::panes::containers::ContainersView;
 use crate::ui::panes::metrics::MetricsView;

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::diagnostics::{KeyPath, Problem};
 use super::duration;
+pub use crate::state::metric::{Panel, Unit};
 
 pub use super::github::{
     DEFAULT_GITHUB_API, GithubConfig, RepoSpec, github_default, origin_repo, resolve_token,
@@ -69,39 +70,6 @@ pub struct PrometheusConfig {
     pub panels: Vec<Panel>,
 }
 
-/// One Prometheus query drawn as a sparkline with thresholds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Panel {
-    /// Heading.
-    pub title: String,
-    /// The query expression.
-    pub query: String,
-    /// How values are formatted.
-    pub unit: Unit,
-    /// Value at which the panel turns to warning.
-    pub warn: Option<f64>,
-    /// Value at which the panel turns critical.
-    pub crit: Option<f64>,
-    /// Time range shown.
-    pub window: Duration,
-}
-
-/// How a panel formats its values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Unit {
-    /// Bytes, shown with binary prefixes.
-    Bytes,
-    /// A percentage.
-    Percent,
-    /// Seconds, shown as a duration.
-    Seconds,
-    /// Requests (or events) per second.
-    Rps,
-    /// A plain number.
-    #[default]
-    None,
-}
-
 /// Alertmanager server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertmanagerConfig {
@@ -115,17 +83,6 @@ pub struct AlertmanagerConfig {
     pub password_env: Option<String>,
     /// Poll interval.
     pub interval: Duration,
-}
-
-impl Unit {
-    /// Every unit with its config name.
-    pub const NAMES: &[(&str, Unit)] = &[
-        ("bytes", Unit::Bytes),
-        ("percent", Unit::Percent),
-        ("seconds", Unit::Seconds),
-        ("rps", Unit::Rps),
-        ("none", Unit::None),
-    ];
 }
 
 // -- raw shapes, as written in the file

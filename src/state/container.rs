@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use chrono::{DateTime, Utc};
 
 use super::Severity;
-use crate::sources::SourceId;
+use crate::state::SourceId;
 
 /// The engine's lifecycle state of a container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

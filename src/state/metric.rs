@@ -4,11 +4,56 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 
 use super::Severity;
 use super::alert::Alert;
-use crate::config::{Panel, Unit};
+
+/// One Prometheus query drawn as a sparkline with thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// Heading.
+    pub title: String,
+    /// The query expression.
+    pub query: String,
+    /// How values are formatted.
+    pub unit: Unit,
+    /// Value at which the panel turns to warning.
+    pub warn: Option<f64>,
+    /// Value at which the panel turns critical.
+    pub crit: Option<f64>,
+    /// Time range shown.
+    pub window: Duration,
+}
+
+/// How a panel formats its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// Bytes, shown with binary prefixes.
+    Bytes,
+    /// A percentage.
+    Percent,
+    /// Seconds, shown as a duration.
+    Seconds,
+    /// Requests (or events) per second.
+    Rps,
+    /// A plain number.
+    #[default]
+    None,
+}
+
+impl Unit {
+    /// Every unit with its config name.
+    pub const NAMES: &[(&str, Unit)] = &[
+        ("bytes", Unit::Bytes),
+        ("percent", Unit::Percent),
+        ("seconds", Unit::Seconds),
+        ("rps", Unit::Rps),
+        ("none", Unit::None),
+    ];
+}
 
 /// Everything one Prometheus poll found.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,24 +1,29 @@
 //! The store: plain data about every configured source, written only by the event
 //! loop through `Store::apply`. No tokio, no ratatui; selections live in the UI views.
 
+pub mod action;
 pub mod alert;
 pub mod container;
+pub mod duration;
 pub mod feed;
 pub mod health;
 pub mod metric;
 pub mod model;
 pub mod pipeline;
 mod severity;
+pub mod source;
 pub mod stuck;
 pub mod trace;
+pub mod update;
 
 use chrono::{DateTime, Utc};
 
 use crate::error::SourceError;
-use crate::sources::{Payload, SourceId, SourceKind, SourceSpec, Update};
 pub use container::StatsHistory;
 pub use health::Health;
 pub use severity::Severity;
+pub use source::{SourceId, SourceKind, SourceSpec};
+pub use update::{DispatchTarget, LogLine, Payload, Update};
 
 /// One configured source: what it is, how it is doing, and its last good data.
 #[derive(Debug, Clone)]

@@ -329,6 +329,32 @@ pub struct Pipelines {
     pub authenticated: bool,
 }
 
+/// What kind of value an input takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKind {
+    /// Free text (`string`, `number`, `environment` and unknown types).
+    Text,
+    /// One of the listed options.
+    Choice(Vec<String>),
+    /// `true` or `false`.
+    Bool,
+}
+
+/// One declared input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowInput {
+    /// Its key, sent in the dispatch body.
+    pub name: String,
+    /// Its description, when given.
+    pub description: String,
+    /// Whether a value must be given.
+    pub required: bool,
+    /// Its default, as text.
+    pub default: Option<String>,
+    /// What it takes.
+    pub kind: InputKind,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use super::Store;
 use super::container::Container;
 use super::pipeline::{Outcome, PipelineRun};
-use crate::sources::{Payload, SourceId};
+use crate::state::{Payload, SourceId};
 
 /// The commit a container's image was built from: the OCI revision label, else a
 /// 7–40 digit hex SHA in the image tag (`web:1.4-3f2a9c1`); lower case.

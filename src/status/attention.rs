@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::Item;
 use super::items::source_items;
-use crate::sources::SourceId;
+use crate::state::SourceId;
 use crate::state::health::format_age;
 use crate::state::{Health, Severity, SourceState, Store};
 
@@ -156,8 +156,8 @@ mod tests {
 
     use super::*;
     use crate::error::SourceError;
-    use crate::sources::{Payload, SourceKind, SourceSpec, Update};
     use crate::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+    use crate::state::{Payload, SourceKind, SourceSpec, Update};
 
     fn now() -> DateTime<Utc> {
         DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::days(20_000)

@@ -5,7 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::Item;
 use crate::config::Unit;
-use crate::sources::Payload;
+use crate::state::Payload;
 use crate::state::alert::Alert;
 use crate::state::container::Container;
 use crate::state::metric::{PanelData, format_value};

@@ -11,7 +11,7 @@ use crossterm::event::KeyEvent;
 
 use crate::app::command::Command;
 use crate::app::view_state::{InputTarget, Tab, ToastLevel};
-use crate::sources::SourceKind;
+use crate::state::SourceKind;
 use crate::theme::{Role, Theme};
 
 /// Draws `flightdeck  1 Overview  2 Pipelines …` with the current tab highlighted.
@@ -171,7 +171,7 @@ fn model_hints(app: &App) -> Vec<Command> {
 /// Whether any GitHub source has reported runs (else the pane shows its state, not a table).
 fn has_runs(app: &App) -> bool {
     app.store
-        .ids_of(crate::sources::SourceKind::Github)
+        .ids_of(crate::state::SourceKind::Github)
         .any(|id| crate::ui::panes::pipelines::pipelines_of(&app.store, id).is_some())
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::sources::Payload;
+use crate::state::Payload;
 use crate::state::alert::AlertState;
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use std::time::Duration;

@@ -9,11 +9,11 @@ use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::app::view_state::Tab;
-use flightdeck::sources::{Payload, SourceId, SourceKind, Update};
 use flightdeck::state::container::{
     Container, ContainerDetail, ContainerHealth, ContainerState, ContainerStats, Probe,
     REVISION_LABEL, SOURCE_LABEL,
 };
+use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 use flightdeck::ui::panes::containers::{ContainersPane, ContainersView};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -11,9 +11,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use flightdeck::config::DockerConfig;
-use flightdeck::sources::Payload;
 use flightdeck::sources::Source;
 use flightdeck::sources::docker::{self, DockerSource, Focus};
+use flightdeck::state::Payload;
 use flightdeck::state::container::Container;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;

@@ -9,9 +9,9 @@ use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::config::{Panel, Unit};
-use flightdeck::sources::{Payload, SourceId, SourceKind, Update};
 use flightdeck::state::alert::{Alert, AlertState, AlertsSnapshot, Silence};
 use flightdeck::state::metric::{JobUp, MetricsSnapshot, PanelData, Series, Target, TargetHealth};
+use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 
 use super::common::{app, at, now, spec};
 

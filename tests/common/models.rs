@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::sources::{Payload, SourceId, SourceKind, Update};
 use flightdeck::state::model::{
     GIT_COMMIT_TAG, MetricPoint, ModelVersion, ModelsSnapshot, RegisteredModel, RunDetail,
     VersionStatus,
 };
+use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 
 use super::common::{app, at, spec};
 

@@ -7,10 +7,10 @@ use chrono::Duration;
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::sources::{Payload, SourceId, SourceKind, Update};
 use flightdeck::state::pipeline::{
     Job, PipelineRun, Pipelines, RateLimit, RunConclusion, RunStatus, Step,
 };
+use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 
 use crate::common::{app, at, now, spec};
 

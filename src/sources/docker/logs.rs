@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::sources::{LogLine, Update};
+use crate::state::{LogLine, Update};
 
 /// Most chunks gathered into one update.
 const BATCH: usize = 256;

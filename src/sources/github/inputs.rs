@@ -9,31 +9,7 @@ use super::api::Api;
 use super::wire;
 use crate::error::SourceError;
 
-/// What kind of value an input takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputKind {
-    /// Free text (`string`, `number`, `environment` and unknown types).
-    Text,
-    /// One of the listed options.
-    Choice(Vec<String>),
-    /// `true` or `false`.
-    Bool,
-}
-
-/// One declared input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkflowInput {
-    /// Its key, sent in the dispatch body.
-    pub name: String,
-    /// Its description, when given.
-    pub description: String,
-    /// Whether a value must be given.
-    pub required: bool,
-    /// Its default, as text.
-    pub default: Option<String>,
-    /// What it takes.
-    pub kind: InputKind,
-}
+pub use crate::state::pipeline::{InputKind, WorkflowInput};
 
 /// The inputs of a workflow file, or why it cannot be dispatched.
 pub fn parse(yaml: &str) -> Result<Vec<WorkflowInput>, String> {

@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Client;
 use crate::sources::docker::logs::parse_line;
-use crate::sources::{LogLine, Update};
+use crate::state::{LogLine, Update};
 
 /// Lines per update, so a huge log cannot flood the loop.
 const BATCH: usize = 2_000;

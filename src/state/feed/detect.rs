@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{FeedEntry, FeedKind};
-use crate::sources::Payload;
+use crate::state::Payload;
 use crate::state::Severity;
 use crate::state::alert::{Alert, AlertState};
 use crate::state::container::{Container, ContainerHealth};

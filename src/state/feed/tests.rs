@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
-use crate::sources::Payload;
+use crate::state::Payload;
 use crate::state::alert::{Alert, AlertState, AlertsSnapshot};
 use crate::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel, VersionStatus};

@@ -16,7 +16,7 @@ use super::notice;
 use super::status::{health_badge, health_detail};
 use crate::app::App;
 use crate::app::view_state::Tab;
-use crate::sources::SourceKind;
+use crate::state::SourceKind;
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::text_view::TextView;
 

@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::ansi;
 use super::table::contains_ignore_case;
-use crate::sources::LogLine;
+use crate::state::LogLine;
 use crate::theme::{Role, Theme};
 
 /// One line as held by the viewer: plain text plus the styles of its ANSI codes.

@@ -13,10 +13,10 @@ pub use silences::{SILENCE_COLUMNS, silence_rows};
 
 use crate::app::App;
 use crate::app::view_state::Tab;
-use crate::sources::{Payload, SourceKind};
 use crate::state::Store;
 use crate::state::alert::{self, Alert, AlertState, AlertsSnapshot};
 use crate::state::health::format_age;
+use crate::state::{Payload, SourceKind};
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::table::{self, Column, Rows};
 

@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::cells::{Status, badge, uptime};
 use super::rows::{containers_of, parse_container_id};
 use crate::app::App;
-use crate::sources::SourceId;
+use crate::state::SourceId;
 use crate::state::container::{Container, ContainerHealth, SOURCE_LABEL};
 use crate::state::health::format_age;
 use crate::state::trace::{built_by, container_commit};

@@ -24,8 +24,8 @@ pub use rows::{
 
 use crate::app::App;
 use crate::app::view_state::Tab;
-use crate::sources::SourceKind;
 use crate::state::Health;
+use crate::state::SourceKind;
 use crate::state::health::format_age;
 use crate::theme::{Role, Theme};
 use crate::ui::notice;

@@ -6,8 +6,8 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BTreeMap;
 
 use super::ContainersView;
-use crate::sources::{Payload, SourceId, SourceKind};
 use crate::state::container::{Container, ContainerHealth, ContainerState};
+use crate::state::{Payload, SourceId, SourceKind};
 use crate::state::{Severity, Store};
 use crate::ui::widgets::table::{TableView, contains_ignore_case};
 

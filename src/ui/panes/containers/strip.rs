@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::cells::{bytes, cpu, mem};
 use crate::app::App;
-use crate::sources::SourceId;
+use crate::state::SourceId;
 use crate::state::container::Container;
 use crate::theme::{Role, Theme};
 

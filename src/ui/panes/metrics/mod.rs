@@ -13,9 +13,9 @@ pub use targets::{target_id, target_rows};
 
 use crate::app::App;
 use crate::app::view_state::Tab;
-use crate::sources::{Payload, SourceKind};
 use crate::state::Store;
 use crate::state::metric::MetricsSnapshot;
+use crate::state::{Payload, SourceKind};
 use crate::theme::Theme;
 
 /// Columns of the targets table.

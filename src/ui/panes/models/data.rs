@@ -1,9 +1,9 @@
 //! The Models pane's rows, shared by `update` and drawing: the watched models
 //! filtered and sorted as shown, and one model's versions filtered as shown.
 
-use crate::sources::{Payload, SourceId, SourceKind};
 use crate::state::Store;
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
+use crate::state::{Payload, SourceId, SourceKind};
 use crate::ui::widgets::table::TableView;
 
 /// Sortable columns of the models table: name, latest, aliases, versions, updated.

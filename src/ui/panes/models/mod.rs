@@ -19,8 +19,8 @@ pub use view::{ModelsView, RunLoad};
 
 use crate::app::App;
 use crate::app::view_state::Tab;
-use crate::sources::SourceKind;
 use crate::state::Health;
+use crate::state::SourceKind;
 use crate::state::health::format_age;
 use crate::state::model::ModelsSnapshot;
 use crate::theme::{Role, Theme};

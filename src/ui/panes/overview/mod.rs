@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
 use crate::app::App;
-use crate::sources::SourceKind;
+use crate::state::SourceKind;
 use crate::state::feed::Feed;
 use crate::theme::{Role, Theme};
 use crate::ui::status::{data_summary, health_age, health_detail, source_badge};

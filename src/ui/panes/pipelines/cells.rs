@@ -6,7 +6,7 @@ use ratatui::layout::Constraint;
 use ratatui::text::Span;
 use ratatui::widgets::Cell;
 
-use crate::sources::SourceId;
+use crate::state::SourceId;
 use crate::state::health::format_age;
 use crate::state::pipeline::{Outcome, PipelineRun};
 use crate::theme::{Role, Theme};

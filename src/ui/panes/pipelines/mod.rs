@@ -15,8 +15,8 @@ pub use rows::{COLUMN_COUNT, JobRow, find_run, job_rows, pipelines_of, run_id, r
 
 use crate::app::App;
 use crate::app::view_state::Tab;
-use crate::sources::SourceKind;
 use crate::state::Health;
+use crate::state::SourceKind;
 use crate::state::health::format_age;
 use crate::state::pipeline::Pipelines;
 use crate::theme::{Role, Theme};

@@ -3,9 +3,9 @@
 //! `workflow:` terms), sorted newest first by default; and a run's job and step rows.
 
 use super::PipelinesView;
-use crate::sources::{Payload, SourceId, SourceKind};
 use crate::state::Store;
 use crate::state::pipeline::{Job, Outcome, PipelineRun, Pipelines, Step};
+use crate::state::{Payload, SourceId, SourceKind};
 use crate::ui::widgets::table::{TableView, contains_ignore_case};
 
 /// Sort orders, by `TableView::sort_column`: 0 newest first, then status (worst
