@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod app;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod error;
 pub mod logging;

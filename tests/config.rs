@@ -459,7 +459,7 @@ fn resolve_token_prefers_the_named_variable() {
 #[test]
 fn keys_override_and_unbind() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use flightdeck::app::command::{Command, Context};
+    use flightdeck::command::{Command, Context};
     let src = "[keys]\nquit = \"x\"\nhelp = \"\"\nrefresh = [\"ctrl-r\", \"f5\"]\n";
     let config = config::parse_in(src, Path::new("c.toml"), None, &env_of(&[])).unwrap();
     let keymap = &config.keymap;

@@ -5,11 +5,11 @@
 use crossterm::event::KeyEvent;
 
 use super::App;
-use super::command::Command;
 use super::effect::Effect;
 use super::view_state::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::Action;
+use crate::command::Command;
 use crate::config::duration;
 use crate::state::SourceKind;
 use crate::state::alert::{Alert, parse_matchers};

@@ -4,12 +4,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::App;
-use super::command::{Command, Context};
 use super::effect::Effect;
 use super::models::confirm;
 use super::toast;
 use super::view_state::{Overlay, ToastLevel};
 use crate::actions::{Action, STAGES};
+use crate::command::{Command, Context};
 
 /// Typing filters the aliases (or names a new one); arrows move; Enter picks; Esc cancels.
 pub fn on_alias_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {

@@ -1,11 +1,11 @@
 //! `update` for the Containers pane: drill-in, folding, toggles, logs, and the
 //! actions (built here as data, confirmed by the user, run by the executor).
 
-use super::command::Command;
 use super::effect::Effect;
 use super::view_state::{ConfirmView, Overlay, SignalView, Tab, ToastLevel};
 use super::{App, refuse_read_only, toast};
 use crate::actions::{Action, ContainerOp};
+use crate::command::Command;
 use crate::state::SourceId;
 use crate::state::container::{Container, ContainerState};
 use crate::ui::panes::containers::{ContainerRow, rows};

@@ -3,7 +3,6 @@
 
 pub mod alerts;
 pub mod choosers;
-pub mod command;
 pub mod containers;
 pub mod effect;
 pub mod input;
@@ -20,6 +19,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::command::{Command, Context};
 use crate::config::keymap::Keymap;
 use crate::sources::docker::Focus;
 use crate::sources::github::Focus as RunFocus;
@@ -30,7 +30,6 @@ use crate::ui::layout;
 use crate::ui::panes::containers::{ContainerRow, rows as containers_rows};
 use crate::ui::panes::pipelines::{JobRow, find_run, job_rows, run_id, runs as pipeline_runs};
 use crate::ui::widgets::table::scroll_offset;
-use command::{Command, Context};
 use view_state::{Tab, ViewState};
 
 /// Everything the UI shows: the store, the view state and settings.

@@ -3,11 +3,11 @@
 //! data here, confirmed by the user, run by the executor).
 
 use super::App;
-use super::command::Command;
 use super::effect::Effect;
 use super::view_state::{AliasView, ConfirmView, Overlay, StageView, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::Action;
+use crate::command::Command;
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
 use crate::state::{SourceId, Update};
 use crate::ui::panes::models::{

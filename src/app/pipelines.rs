@@ -4,11 +4,11 @@
 //! then asks for them in a form.
 
 use super::App;
-use super::command::Command;
 use super::effect::Effect;
 use super::view_state::{ConfirmView, DispatchForm, Overlay, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::{Action, RunRef};
+use crate::command::Command;
 use crate::sources::github::inputs::{InputKind, WorkflowInput};
 use crate::state::pipeline::PipelineRun;
 use crate::state::{DispatchTarget, SourceId};

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::App;
-use super::command::{Command, Context};
 use super::containers;
 use super::effect::Effect;
 use super::input;
@@ -16,6 +15,7 @@ use super::toast;
 use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 use super::{choosers, jump, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
+use crate::command::{Command, Context};
 use crate::sources::driver::PollPolicy;
 use crate::state::Severity;
 use crate::state::feed::{FeedEntry, FeedKind};

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use super::diagnostics::{self, KeyPath, Problem};
-use crate::app::command::{Command, Context};
+use crate::command::{Command, Context};
 
 const EXAMPLES: &str = "write keys like 'q', 'G', 'ctrl-c', 'shift-tab', 'pageup' or 'f5'";
 

@@ -9,8 +9,8 @@ use super::status::{health_age, source_badge};
 use crate::app::App;
 use crossterm::event::KeyEvent;
 
-use crate::app::command::Command;
 use crate::app::view_state::{InputTarget, Tab, ToastLevel};
+use crate::command::Command;
 use crate::state::SourceKind;
 use crate::theme::{Role, Theme};
 

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::App;
-use crate::app::command::{Command, Context};
+use crate::command::{Command, Context};
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
 
