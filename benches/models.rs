@@ -9,7 +9,6 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use flightdeck::app::App;
-use flightdeck::app::view_state::Tab;
 use flightdeck::config::keymap::Keymap;
 use flightdeck::state::Store;
 use flightdeck::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel, VersionStatus};
@@ -17,6 +16,7 @@ use flightdeck::state::{Payload, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::theme::{self, ColorDepth};
 use flightdeck::ui::panes::models::{ModelsPane, model_rows};
 use flightdeck::ui::widgets::table::TableView;
+use flightdeck::view::Tab;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -95,7 +95,7 @@ fn bench_models(c: &mut Criterion) {
     c.bench_function("models_pane_500_200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ModelsPane { app: &app }.draw(f, f.area(), &theme))
+                .draw(|f| ModelsPane { app: &app.screen() }.draw(f, f.area(), &theme))
                 .unwrap_or_else(|e| panic!("{e}"));
         });
     });
@@ -114,7 +114,7 @@ fn bench_models(c: &mut Criterion) {
     c.bench_function("versions_pane_20_200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ModelsPane { app: &app }.draw(f, f.area(), &theme))
+                .draw(|f| ModelsPane { app: &app.screen() }.draw(f, f.area(), &theme))
                 .unwrap_or_else(|e| panic!("{e}"));
         });
     });

@@ -10,7 +10,6 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use flightdeck::app::App;
-use flightdeck::app::view_state::Tab;
 use flightdeck::config::keymap::Keymap;
 use flightdeck::state::Store;
 use flightdeck::state::container::{
@@ -21,6 +20,7 @@ use flightdeck::state::{Payload, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::theme::{self, ColorDepth};
 use flightdeck::ui::panes::containers::{ContainersPane, ContainersView, rows};
 use flightdeck::ui::panes::pipelines::PipelinesPane;
+use flightdeck::view::Tab;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -102,7 +102,7 @@ fn bench_containers(c: &mut Criterion) {
     c.bench_function("containers_pane_1000_200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ContainersPane { app: &app }.draw(f, f.area(), &view, &theme))
+                .draw(|f| ContainersPane { app: &app.screen() }.draw(f, f.area(), &view, &theme))
                 .unwrap_or_else(|e| panic!("{e}"));
         });
     });
@@ -189,7 +189,7 @@ fn bench_pipelines(c: &mut Criterion) {
     c.bench_function("pipelines_pane_5000_200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| PipelinesPane { app: &app }.draw(f, f.area(), &theme))
+                .draw(|f| PipelinesPane { app: &app.screen() }.draw(f, f.area(), &theme))
                 .unwrap_or_else(|e| panic!("{e}"));
         });
     });

@@ -14,3 +14,4 @@ pub mod status;
 pub mod theme;
 pub mod tui;
 pub mod ui;
+pub mod view;

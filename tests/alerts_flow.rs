@@ -16,8 +16,8 @@ use flightdeck::actions::Action;
 use flightdeck::app::App;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::{Overlay, ToastLevel};
 use flightdeck::state::SourceId;
+use flightdeck::view::{Overlay, ToastLevel};
 
 fn confirming(a: &App) -> Option<&Action> {
     match a.view.overlays.last() {

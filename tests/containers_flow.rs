@@ -14,10 +14,10 @@ use flightdeck::app::App;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::{Overlay, Tab, ToastLevel};
 use flightdeck::error::SourceError;
 use flightdeck::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
 use flightdeck::state::{LogLine, Payload, SourceId, SourceKind, Update};
+use flightdeck::view::{Overlay, Tab, ToastLevel};
 
 fn container(name: &str, state: ContainerState, project: Option<&str>) -> Container {
     Container {

@@ -12,11 +12,11 @@ use fixtures::{api, db, docker_app, feed, history, id_of, job, pane, realistic, 
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
 use flightdeck::state::{SourceId, Update};
 use flightdeck::theme::Role;
 use flightdeck::ui::panes::containers::{ContainerRow, ContainersView, rows};
+use flightdeck::view::Tab;
 use ratatui::backend::TestBackend;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];

@@ -18,12 +18,12 @@ use flightdeck::actions::executor::Executor;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
 use flightdeck::sources::mlflow::{MlflowClient, MlflowSource, run_detail};
 use flightdeck::sources::{Payload, Source, SourceId, SourceKind, Update};
 use flightdeck::state::model::{ModelsSnapshot, VersionStatus};
 use flightdeck::state::{Severity, Store};
+use flightdeck::view::Tab;
 
 /// Returns from the test early when there is no server (never under `CI`).
 macro_rules! need_server {

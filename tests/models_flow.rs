@@ -13,8 +13,8 @@ use fixtures::{deliver_run, models_app, registry};
 use flightdeck::actions::Action;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::{Overlay, Tab};
 use flightdeck::state::SourceId;
+use flightdeck::view::{Overlay, Tab};
 
 fn open_fraud() -> flightdeck::app::App {
     let mut a = models_app(registry());

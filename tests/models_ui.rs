@@ -13,10 +13,10 @@ use fixtures::{deliver_run, models_app, registry};
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
 use flightdeck::state::{SourceId, Update};
 use flightdeck::theme::Role;
+use flightdeck::view::Tab;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 

@@ -18,7 +18,6 @@ use flightdeck::actions::{Action, ContainerOp};
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::Tab;
 use flightdeck::error::SourceError;
 use flightdeck::state::container::Container;
 use flightdeck::state::feed::FeedKind;
@@ -27,6 +26,7 @@ use flightdeck::state::trace;
 use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 use flightdeck::status::Attention;
 use flightdeck::ui::panes::containers::container_id;
+use flightdeck::view::Tab;
 
 const WEB_SHA: &str = "9f1c2e7a4b3d5f60718293a4b5c6d7e8f9a0b1c2";
 

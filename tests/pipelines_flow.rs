@@ -12,11 +12,11 @@ use flightdeck::actions::{Action, RunRef};
 use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::Overlay;
 use flightdeck::sources::github::Focus;
 use flightdeck::sources::github::inputs::{InputKind, WorkflowInput};
 use flightdeck::state::Severity;
 use flightdeck::state::{DispatchTarget, SourceId, Update};
+use flightdeck::view::Overlay;
 use fx::{feed, github_app, realistic, with_jobs};
 
 fn confirm_action(a: &flightdeck::app::App) -> Option<Action> {

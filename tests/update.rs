@@ -7,11 +7,11 @@ use crossterm::event::KeyCode;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::{Overlay, Tab, Toast, ToastLevel};
 use flightdeck::error::SourceError;
 use flightdeck::sources::driver::PollPolicy;
 use flightdeck::state::Health;
 use flightdeck::state::{SourceId, SourceKind, Update};
+use flightdeck::view::{Overlay, Tab, Toast, ToastLevel};
 use std::time::Duration;
 
 fn unreachable() -> SourceError {
@@ -270,7 +270,7 @@ fn sort_keys_cycle_and_reverse() {
     let order = |a: &flightdeck::app::App| -> Vec<String> {
         a.overview_order()
             .into_iter()
-            .map(|i| flightdeck::app::source_key(&a.store.sources[i]))
+            .map(|i| flightdeck::view::screen::source_key(&a.store.sources[i]))
             .collect()
     };
     assert_eq!(order(&a), vec!["docker local", "github"]);

@@ -6,17 +6,17 @@ use crossterm::event::KeyEvent;
 
 use super::App;
 use super::effect::Effect;
-use super::view_state::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::Action;
 use crate::command::Command;
 use crate::config::duration;
 use crate::state::SourceKind;
 use crate::state::alert::{Alert, parse_matchers};
-use crate::ui::panes::alerts::{alert_rows, silence_rows};
-use crate::ui::panes::metrics::{self, metrics_of, panel_id, target_rows};
-use crate::ui::widgets::form::{Field, Form, FormEvent};
-use crate::ui::widgets::table::TableView;
+use crate::view::alerts::{alert_rows, silence_rows};
+use crate::view::form::{Field, Form, FormEvent};
+use crate::view::metrics::{self, metrics_of, panel_id, target_rows};
+use crate::view::table::TableView;
+use crate::view::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
 
 /// How long a new silence lasts unless the form says otherwise.
 pub const DEFAULT_SILENCE: &str = "2h";
@@ -48,9 +48,15 @@ pub fn metrics_row_ids(app: &App) -> Vec<String> {
 /// The Alerts tab's row ids: silences, or alerts as sorted on screen.
 pub fn alerts_row_ids(app: &App) -> Vec<String> {
     if app.view.alerts.silences {
-        silence_rows(app).iter().map(|s| s.id.clone()).collect()
+        silence_rows(&app.store, &app.view)
+            .iter()
+            .map(|s| s.id.clone())
+            .collect()
     } else {
-        alert_rows(app).iter().map(Alert::key).collect()
+        alert_rows(&app.store, &app.view)
+            .iter()
+            .map(Alert::key)
+            .collect()
     }
 }
 
@@ -109,7 +115,10 @@ fn open_silence_form(app: &mut App) {
         return;
     }
     let Some(key) = selected_id(app) else { return };
-    let Some(alert) = alert_rows(app).into_iter().find(|a| a.key() == key) else {
+    let Some(alert) = alert_rows(&app.store, &app.view)
+        .into_iter()
+        .find(|a| a.key() == key)
+    else {
         return;
     };
     let Some((source, host)) = alertmanager(app) else {
@@ -198,7 +207,9 @@ fn ask_expire(app: &mut App) {
     let id = if app.view.alerts.silences {
         Some(key)
     } else {
-        let alert = alert_rows(app).into_iter().find(|a| a.key() == key);
+        let alert = alert_rows(&app.store, &app.view)
+            .into_iter()
+            .find(|a| a.key() == key);
         alert.and_then(|a| a.silenced_by.first().cloned())
     };
     let Some(id) = id else {

@@ -7,9 +7,9 @@ use super::App;
 use super::effect::Effect;
 use super::models::confirm;
 use super::toast;
-use super::view_state::{Overlay, ToastLevel};
 use crate::actions::{Action, STAGES};
 use crate::command::{Command, Context};
+use crate::view::{Overlay, ToastLevel};
 
 /// Typing filters the aliases (or names a new one); arrows move; Enter picks; Esc cancels.
 pub fn on_alias_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {

@@ -2,14 +2,14 @@
 //! actions (built here as data, confirmed by the user, run by the executor).
 
 use super::effect::Effect;
-use super::view_state::{ConfirmView, Overlay, SignalView, Tab, ToastLevel};
 use super::{App, refuse_read_only, toast};
 use crate::actions::{Action, ContainerOp};
 use crate::command::Command;
 use crate::state::SourceId;
 use crate::state::container::{Container, ContainerState};
-use crate::ui::panes::containers::{ContainerRow, rows};
-use crate::ui::widgets::text_view::TextView;
+use crate::view::containers::{ContainerRow, rows};
+use crate::view::text::TextView;
+use crate::view::{ConfirmView, Overlay, SignalView, Tab, ToastLevel};
 
 /// Lines kept by the log viewer; older lines are dropped.
 pub const LOG_CAPACITY: usize = 20_000;
@@ -44,7 +44,7 @@ pub fn select(app: &mut App) -> Vec<Effect> {
     let Some(id) = selected_row_id(app) else {
         return Vec::new();
     };
-    if let Some((source, _)) = crate::ui::panes::containers::parse_container_id(&id) {
+    if let Some((source, _)) = crate::view::containers::parse_container_id(&id) {
         app.view.containers.detail = Some(id);
         app.view.containers.detail_scroll = 0;
         return vec![Effect::Refresh(vec![source])];
@@ -91,8 +91,8 @@ pub fn target(app: &App) -> Option<(SourceId, &Container)> {
         .and_then(ContainerRow::container);
     found.or_else(|| {
         // The detail view may show a container that the filter now hides.
-        let (source, cid) = crate::ui::panes::containers::parse_container_id(&wanted)?;
-        let all = crate::ui::panes::containers::containers_of(&app.store, source)?;
+        let (source, cid) = crate::view::containers::parse_container_id(&wanted)?;
+        let all = crate::view::containers::containers_of(&app.store, source)?;
         all.iter().find(|c| c.id == cid).map(|c| (source, c))
     })
 }

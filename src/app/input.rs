@@ -3,11 +3,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::App;
 use super::effect::Effect;
 use super::update::run_command;
-use super::view_state::{Input, InputTarget, Overlay, Tab};
-use super::{App, palette_entries};
 use crate::command::{Command, Context};
+use crate::view::screen::palette_entries;
+use crate::view::{Input, InputTarget, Overlay, Tab};
 
 /// Opens the input line: a search in the text viewer, else the tab's filter.
 pub fn open(app: &mut App) {

@@ -6,12 +6,12 @@ use super::App;
 use super::effect::Effect;
 use super::toast;
 use super::update::switch_tab;
-use super::view_state::{BackTo, Tab, ToastLevel};
 use crate::state::trace::{container_commit, run_for_commit};
 use crate::state::{SourceId, SourceKind};
 use crate::status::Attention;
-use crate::ui::panes::containers::{container_id, containers_of, host_id, project_id};
-use crate::ui::panes::metrics::panel_id;
+use crate::view::containers::{container_id, containers_of, host_id, project_id};
+use crate::view::metrics::panel_id;
+use crate::view::{BackTo, Tab, ToastLevel};
 
 /// The tab that shows data of `kind`.
 pub fn tab_of(kind: SourceKind) -> Tab {
@@ -96,7 +96,7 @@ fn to_version(app: &mut App, id: &str) -> Vec<Effect> {
     view.detail = None;
     if let Some((model, version)) = id.rsplit_once('/') {
         view.model = Some(model.to_owned());
-        view.versions = crate::ui::widgets::table::TableView {
+        view.versions = crate::view::table::TableView {
             selected: Some(version.to_owned()),
             ..Default::default()
         };

@@ -12,25 +12,24 @@ pub mod msg;
 pub mod pipelines;
 pub mod run;
 pub mod update;
-pub mod view_state;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::command::{Command, Context};
+use crate::command::Context;
 use crate::config::keymap::Keymap;
 use crate::sources::docker::Focus;
 use crate::sources::github::Focus as RunFocus;
 use crate::state::{Health, Store};
 use crate::state::{SourceId, SourceKind};
 use crate::status::Attention;
-use crate::ui::layout;
-use crate::ui::panes::containers::{ContainerRow, rows as containers_rows};
-use crate::ui::panes::pipelines::{JobRow, find_run, job_rows, run_id, runs as pipeline_runs};
-use crate::ui::widgets::table::scroll_offset;
-use view_state::{Tab, ViewState};
+use crate::view::containers::{ContainerRow, rows as containers_rows};
+use crate::view::pipelines::{JobRow, find_run, job_rows, run_id, runs as pipeline_runs};
+use crate::view::screen::Screen;
+use crate::view::table::scroll_offset;
+use crate::view::{Tab, ViewState};
 
 /// Everything the UI shows: the store, the view state and settings.
 #[derive(Debug, Clone)]
@@ -58,6 +57,43 @@ pub struct App {
 }
 
 impl App {
+    /// A borrowed view of what the screen shows, for drawing and derivations.
+    pub fn screen(&self) -> Screen<'_> {
+        Screen {
+            store: &self.store,
+            view: &self.view,
+            keymap: &self.keymap,
+            read_only: self.read_only,
+            now: self.now,
+            size: self.size,
+        }
+    }
+
+    /// The keymap contexts active now, innermost first.
+    pub fn contexts(&self) -> Vec<Context> {
+        self.screen().contexts()
+    }
+
+    /// Rows in one page of the current pane's table or text.
+    pub fn page_rows(&self) -> usize {
+        self.screen().page_rows()
+    }
+
+    /// What needs attention now, worst first, as the Overview shows it.
+    pub fn attention(&self) -> Vec<Attention> {
+        self.screen().attention()
+    }
+
+    /// The Overview's source rows (indices into the store), filtered and sorted.
+    pub fn overview_order(&self) -> Vec<usize> {
+        self.screen().overview_order()
+    }
+
+    /// The sources whose data the current tab shows.
+    pub fn visible_sources(&self) -> Vec<SourceId> {
+        self.screen().visible_sources()
+    }
+
     /// A fresh app on the Overview tab.
     pub fn new(store: Store, keymap: Keymap, read_only: bool, now: DateTime<Utc>) -> Self {
         App {
@@ -74,35 +110,11 @@ impl App {
         }
     }
 
-    /// The keymap contexts active now, innermost first.
-    pub fn contexts(&self) -> Vec<Context> {
-        if self.view.text.is_some() {
-            vec![Context::Text, Context::List, Context::Global]
-        } else if self.view.tab == Tab::Containers {
-            vec![Context::Containers, Context::List, Context::Global]
-        } else if self.view.tab == Tab::Metrics {
-            vec![Context::Metrics, Context::List, Context::Global]
-        } else if self.view.tab == Tab::Alerts {
-            vec![Context::Alerts, Context::List, Context::Global]
-        } else if self.view.tab == Tab::Models {
-            vec![Context::Models, Context::List, Context::Global]
-        } else if self.view.tab == Tab::Pipelines {
-            vec![Context::Pipelines, Context::List, Context::Global]
-        } else {
-            vec![Context::List, Context::Global]
-        }
-    }
-
-    /// Rows in one page of the current pane's table or text.
-    pub fn page_rows(&self) -> usize {
-        usize::from(layout::body_height(self.size).saturating_sub(1)).max(1)
-    }
-
     /// The ids of the rows of a tab's table, filtered and sorted as shown.
     pub fn row_ids(&self, tab: Tab) -> Vec<String> {
         match tab {
             Tab::Overview if self.view.overview.feed_focus => {
-                crate::ui::panes::overview::feed_ids(&self.store.feed, &self.view.overview.feed)
+                crate::view::overview::feed_ids(&self.store.feed, &self.view.overview.feed)
             }
             Tab::Overview => self.attention().iter().map(Attention::row_id).collect(),
             Tab::Containers => {
@@ -115,9 +127,9 @@ impl App {
             Tab::Metrics => alerts::metrics_row_ids(self),
             Tab::Alerts => alerts::alerts_row_ids(self),
             Tab::Models if self.view.models.model.is_some() => models::version_ids(self),
-            Tab::Models => crate::ui::panes::models::snapshot(&self.store)
+            Tab::Models => crate::view::models::snapshot(&self.store)
                 .map(|(_, snap)| {
-                    crate::ui::panes::models::model_rows(snap, &self.view.tables[tab.index()])
+                    crate::view::models::model_rows(snap, &self.view.tables[tab.index()])
                         .iter()
                         .map(|m| m.name.clone())
                         .collect()
@@ -144,16 +156,6 @@ impl App {
         pipeline_runs(&self.store, table, view)
             .iter()
             .map(|(_, r)| run_id(r))
-            .collect()
-    }
-
-    /// What needs attention now, worst first, filtered by the Overview's `/` filter;
-    /// the same list `flightdeck status` prints.
-    pub fn attention(&self) -> Vec<Attention> {
-        let table = &self.view.tables[Tab::Overview.index()];
-        crate::status::attention(&self.store, self.now)
-            .into_iter()
-            .filter(|a| table.matches(&a.text()))
             .collect()
     }
 
@@ -229,50 +231,16 @@ impl App {
         focus
     }
 
-    /// The Overview's source rows (indices into the store), filtered and sorted.
-    ///
-    /// Columns: 0 source name, 1 health (failing first), 2 age of the data.
-    pub fn overview_order(&self) -> Vec<usize> {
-        let view = &self.view.tables[Tab::Overview.index()];
-        let mut order: Vec<usize> = (0..self.store.sources.len())
-            .filter(|&i| view.matches(&source_key(&self.store.sources[i])))
-            .collect();
-        let sources = &self.store.sources;
-        match view.sort_column {
-            1 => order.sort_by_key(|&i| std::cmp::Reverse(health_rank(&sources[i].health))),
-            2 => order.sort_by_key(|&i| std::cmp::Reverse(sources[i].last_ok)),
-            _ => order.sort_by(|&a, &b| source_key(&sources[a]).cmp(&source_key(&sources[b]))),
-        }
-        if view.descending {
-            order.reverse();
-        }
-        order
-    }
-
     /// Number of sortable columns of the current tab's table.
     pub fn column_count(&self) -> usize {
         match self.view.tab {
             Tab::Overview => 4,
-            Tab::Containers => crate::ui::panes::containers::COLUMN_COUNT,
-            Tab::Metrics if alerts::shows_targets(self) => {
-                crate::ui::panes::metrics::TARGET_COLUMNS
-            }
-            Tab::Models => crate::ui::panes::models::COLUMN_COUNT,
-            Tab::Pipelines => crate::ui::panes::pipelines::COLUMN_COUNT,
+            Tab::Containers => crate::view::containers::COLUMN_COUNT,
+            Tab::Metrics if alerts::shows_targets(self) => crate::view::metrics::TARGET_COLUMNS,
+            Tab::Models => crate::view::models::COLUMN_COUNT,
+            Tab::Pipelines => crate::view::pipelines::COLUMN_COUNT,
             _ => 0,
         }
-    }
-
-    /// The sources whose data the current tab shows.
-    pub fn visible_sources(&self) -> Vec<SourceId> {
-        let tab = self.view.tab;
-        self.store
-            .sources
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| tab.shows(s.spec.kind))
-            .map(|(i, _)| SourceId(i))
-            .collect()
     }
 
     /// How long the loop may sleep before anything on screen changes by itself:
@@ -337,44 +305,17 @@ impl App {
     }
 }
 
-/// The commands the palette offers for `query`; actions are left out when read-only.
-pub fn palette_entries(query: &str, read_only: bool) -> impl Iterator<Item = Command> + '_ {
-    let q = query.to_lowercase();
-    Command::ALL.iter().copied().filter(move |c| {
-        *c != Command::Palette
-            && !(read_only && c.is_action())
-            && (q.is_empty()
-                || c.name().contains(&q)
-                || c.description().to_lowercase().contains(&q))
-    })
-}
-
-/// The stable id of a source row: its label (`github`, `docker local`).
-pub fn source_key(s: &crate::state::SourceState) -> String {
-    s.spec.label()
-}
-
-fn health_rank(h: &Health) -> u8 {
-    match h {
-        Health::Crashed { .. } => 4,
-        Health::Error { .. } => 3,
-        Health::NeverPolled => 2,
-        Health::Ok { .. } => 1,
-        Health::Unsupported { .. } => 0,
-    }
-}
-
 /// Shows a toast for five seconds from `app.now`.
-pub fn toast(app: &mut App, text: String, level: view_state::ToastLevel) {
+pub fn toast(app: &mut App, text: String, level: crate::view::ToastLevel) {
     let until = app.now + chrono::Duration::seconds(5);
-    app.view.toast = Some(view_state::Toast { text, level, until });
+    app.view.toast = Some(crate::view::Toast { text, level, until });
 }
 
 /// Whether actions are refused (`--read-only`); says so in a toast when they are.
 pub fn refuse_read_only(app: &mut App) -> bool {
     if app.read_only {
         let text = "read-only: actions are disabled".to_owned();
-        toast(app, text, view_state::ToastLevel::Error);
+        toast(app, text, crate::view::ToastLevel::Error);
     }
     app.read_only
 }

@@ -4,15 +4,15 @@
 
 use super::App;
 use super::effect::Effect;
-use super::view_state::{AliasView, ConfirmView, Overlay, StageView, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::Action;
 use crate::command::Command;
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
 use crate::state::{SourceId, Update};
-use crate::ui::panes::models::{
+use crate::view::models::{
     ModelsView, RunLoad, comparison_base, model_rows, snapshot, version_rows,
 };
+use crate::view::{AliasView, ConfirmView, Overlay, StageView, Tab, ToastLevel};
 
 /// Runs a Models-pane command.
 pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
@@ -78,7 +78,7 @@ pub fn select(app: &mut App) -> Vec<Effect> {
         if let Some(name) = selected_model(app) {
             let models = &mut app.view.models;
             models.model = Some(name);
-            models.versions = crate::ui::widgets::table::TableView::default();
+            models.versions = crate::view::table::TableView::default();
         }
         return Vec::new();
     }
@@ -142,7 +142,7 @@ pub fn back(app: &mut App) -> bool {
     view.compare.take().is_some()
         || view.detail.take().is_some()
         || view.model.take().is_some_and(|_| {
-            view.versions = crate::ui::widgets::table::TableView::default();
+            view.versions = crate::view::table::TableView::default();
             true
         })
 }

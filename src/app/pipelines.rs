@@ -5,17 +5,17 @@
 
 use super::App;
 use super::effect::Effect;
-use super::view_state::{ConfirmView, DispatchForm, Overlay, Tab, ToastLevel};
 use super::{refuse_read_only, toast};
 use crate::actions::{Action, RunRef};
 use crate::command::Command;
 use crate::sources::github::inputs::{InputKind, WorkflowInput};
 use crate::state::pipeline::PipelineRun;
 use crate::state::{DispatchTarget, SourceId};
-use crate::ui::panes::pipelines::{JobRow, find_run, job_rows, pipelines_of, run_id, runs};
-use crate::ui::widgets::form::{Field, FieldKind, Form, FormEvent};
-use crate::ui::widgets::table::TableView;
-use crate::ui::widgets::text_view::TextView;
+use crate::view::form::{Field, FieldKind, Form, FormEvent};
+use crate::view::pipelines::{JobRow, find_run, job_rows, pipelines_of, run_id, runs};
+use crate::view::table::TableView;
+use crate::view::text::TextView;
+use crate::view::{ConfirmView, DispatchForm, Overlay, Tab, ToastLevel};
 
 /// Lines kept by the job log viewer.
 pub const LOG_CAPACITY: usize = 100_000;

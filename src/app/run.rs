@@ -51,7 +51,7 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
     loop {
         if app.dirty {
             update(&mut app, Msg::Tick { now: Utc::now() });
-            tui.draw(|f| ui::draw(f, &app, theme))?;
+            tui.draw(|f| ui::draw(f, &app.screen(), theme))?;
             app.dirty = false;
         }
         let wake = app.next_wakeup();

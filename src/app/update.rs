@@ -12,7 +12,6 @@ use super::input;
 use super::msg::Msg;
 use super::pipelines;
 use super::toast;
-use super::view_state::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 use super::{choosers, jump, models};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::command::{Command, Context};
@@ -20,6 +19,7 @@ use crate::sources::driver::PollPolicy;
 use crate::state::Severity;
 use crate::state::feed::{FeedEntry, FeedKind};
 use crate::state::{SourceId, Update};
+use crate::view::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -226,7 +226,7 @@ fn on_confirm_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let progress = format!("{} '{}'…", view.action.label(), view.action.target());
-    app.view.toast = Some(super::view_state::Toast {
+    app.view.toast = Some(crate::view::Toast {
         text: progress,
         level: ToastLevel::Progress,
         until: app.now + chrono::Duration::minutes(5),

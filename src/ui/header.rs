@@ -6,16 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::status::{health_age, source_badge};
-use crate::app::App;
+use crate::view::Screen;
 use crossterm::event::KeyEvent;
 
-use crate::app::view_state::{InputTarget, Tab, ToastLevel};
 use crate::command::Command;
 use crate::state::SourceKind;
 use crate::theme::{Role, Theme};
+use crate::view::{InputTarget, Tab, ToastLevel};
 
 /// Draws `flightdeck  1 Overview  2 Pipelines …` with the current tab highlighted.
-pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     // The tabs take 70 cells; the brand and the read-only badge only where they fit.
     let mut spans = Vec::new();
     let mut room = usize::from(area.width).saturating_sub(70);
@@ -45,7 +45,7 @@ pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// Draws each configured source with a glyph, its health word and the age of its data.
 ///
 /// When the full form does not fit, the health words are dropped (the glyphs stay).
-pub fn draw_sources(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw_sources(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     let full = source_spans(app, theme, true);
     let width: usize = full.iter().map(Span::width).sum();
     let mut spans = if width <= usize::from(area.width) {
@@ -62,7 +62,7 @@ pub fn draw_sources(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn source_spans<'a>(app: &App, theme: &Theme, words: bool) -> Vec<Span<'a>> {
+fn source_spans<'a>(app: &Screen<'_>, theme: &Theme, words: bool) -> Vec<Span<'a>> {
     let mut spans = vec![Span::raw(" ")];
     for (i, s) in app.store.sources.iter().enumerate() {
         if i > 0 {
@@ -87,7 +87,7 @@ fn source_spans<'a>(app: &App, theme: &Theme, words: bool) -> Vec<Span<'a>> {
 }
 
 /// Draws the input line when editing, else the toast, else the main key hints.
-pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw_footer(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     let line = if let Some(input) = &app.view.input {
         let prompt = match input.target {
             InputTarget::Filter(_) => "filter: ",
@@ -113,7 +113,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// The commands worth a hint in the current view, most useful first.
-fn hint_commands(app: &App) -> Vec<Command> {
+fn hint_commands(app: &Screen<'_>) -> Vec<Command> {
     use Command as C;
     let tab = app.view.tab;
     let mut cmds = if app.view.text.is_some() {
@@ -126,7 +126,7 @@ fn hint_commands(app: &App) -> Vec<Command> {
         vec![C::Select, C::Targets, C::Filter, C::Refresh]
     } else if tab == Tab::Alerts && !app.visible_sources().is_empty() {
         vec![C::SilenceAlert, C::Silences, C::ExpireSilence, C::Filter]
-    } else if tab == Tab::Models && crate::ui::panes::models::snapshot(&app.store).is_some() {
+    } else if tab == Tab::Models && crate::ui::panes::models::snapshot(app.store).is_some() {
         model_hints(app)
     } else if tab == Tab::Pipelines && has_runs(app) && app.view.pipelines.drill.is_some() {
         vec![C::Select, C::Back, C::Rerun, C::RerunFailed, C::CancelRun]
@@ -144,7 +144,7 @@ fn hint_commands(app: &App) -> Vec<Command> {
 }
 
 /// The Models pane's hints: they follow the level that is open.
-fn model_hints(app: &App) -> Vec<Command> {
+fn model_hints(app: &Screen<'_>) -> Vec<Command> {
     let view = &app.view.models;
     if view.compare.is_some() {
         vec![Command::Back]
@@ -169,14 +169,14 @@ fn model_hints(app: &App) -> Vec<Command> {
     }
 }
 /// Whether any GitHub source has reported runs (else the pane shows its state, not a table).
-fn has_runs(app: &App) -> bool {
+fn has_runs(app: &Screen<'_>) -> bool {
     app.store
         .ids_of(crate::state::SourceKind::Github)
-        .any(|id| crate::ui::panes::pipelines::pipelines_of(&app.store, id).is_some())
+        .any(|id| crate::ui::panes::pipelines::pipelines_of(app.store, id).is_some())
 }
 
 /// Key hints that fit the footer, each with a key that really runs it here.
-fn hints<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
+fn hints<'a>(app: &Screen<'_>, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = Vec::new();
     let filter = &app.view.table().filter;
     if !filter.is_empty() && app.view.text.is_none() {

@@ -6,10 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 /// The smallest terminal the layout fits (width, height).
 pub const MIN_SIZE: (u16, u16) = (60, 12);
 
-/// Rows above the body (tab bar, source line).
-const HEADER_ROWS: u16 = 2;
-/// Rows below the body (footer).
-const FOOTER_ROWS: u16 = 1;
+use crate::view::screen::FOOTER_ROWS;
+pub use crate::view::screen::body_height;
 
 /// The three horizontal bands of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +42,6 @@ pub fn bands(area: Rect) -> Bands {
         body,
         footer,
     }
-}
-
-/// Height of the body for a terminal of `size` (width, height).
-pub fn body_height(size: (u16, u16)) -> u16 {
-    size.1.saturating_sub(HEADER_ROWS + FOOTER_ROWS)
 }
 
 /// A box of at most `width` x `height` centred in `area`.

@@ -12,12 +12,12 @@ use ratatui::layout::Alignment;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::App;
-use crate::app::view_state::Overlay;
 use crate::theme::{Role, Theme};
+use crate::view::Overlay;
+use crate::view::Screen;
 
 /// Draws the whole screen for `app`.
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+pub fn draw(frame: &mut Frame, app: &Screen<'_>, theme: &Theme) {
     let area = frame.area();
     if layout::is_too_small(area) {
         let (w, h) = layout::MIN_SIZE;

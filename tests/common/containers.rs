@@ -8,13 +8,13 @@ use chrono::Duration;
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::app::view_state::Tab;
 use flightdeck::state::container::{
     Container, ContainerDetail, ContainerHealth, ContainerState, ContainerStats, Probe,
     REVISION_LABEL, SOURCE_LABEL,
 };
 use flightdeck::state::{Payload, SourceId, SourceKind, Update};
 use flightdeck::ui::panes::containers::{ContainersPane, ContainersView};
+use flightdeck::view::Tab;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -249,7 +249,7 @@ pub fn render_pane_with(
     // The body is the screen minus the tab bar, the source line and the footer.
     let mut terminal = Terminal::new(TestBackend::new(width, height - 3)).unwrap();
     terminal
-        .draw(|f| ContainersPane { app: a }.draw(f, f.area(), view, &t))
+        .draw(|f| ContainersPane { app: &a.screen() }.draw(f, f.area(), view, &t))
         .unwrap();
     terminal.backend().clone()
 }

@@ -76,7 +76,7 @@ pub fn theme(name: &str) -> Theme {
 pub fn render(app: &App, theme: &Theme, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|f| flightdeck::ui::draw(f, app, theme))
+        .draw(|f| flightdeck::ui::draw(f, &app.screen(), theme))
         .unwrap();
     terminal.backend().clone()
 }

@@ -14,14 +14,14 @@ use ratatui::text::{Line, Span};
 
 use super::notice;
 use super::status::{health_badge, health_detail};
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::SourceKind;
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::text_view::TextView;
+use crate::view::Screen;
+use crate::view::Tab;
 
 /// Draws the current tab's pane into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     if let Some(text) = &app.view.text {
         draw_text(frame, area, text, theme);
         return;
@@ -76,7 +76,7 @@ fn draw_text(frame: &mut Frame, area: Rect, text: &TextView, theme: &Theme) {
 
 /// Draws what a tab's sources are doing when there is no data to show:
 /// not configured (and how to configure), loading, failing, or unsupported.
-pub fn draw_source_state(frame: &mut Frame, area: Rect, app: &App, tab: Tab, theme: &Theme) {
+pub fn draw_source_state(frame: &mut Frame, area: Rect, app: &Screen<'_>, tab: Tab, theme: &Theme) {
     let mut lines = vec![Line::raw("")];
     for kind in tab.kinds() {
         if !app.store.has_kind(*kind) {
@@ -120,7 +120,7 @@ pub fn draw_source_state(frame: &mut Frame, area: Rect, app: &App, tab: Tab, the
 pub fn source_banner(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Screen<'_>,
     kind: SourceKind,
     theme: &Theme,
 ) -> Rect {

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::actions::STAGES;
-use crate::app::view_state::{AliasView, StageView};
+use crate::state::action::STAGES;
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
+use crate::view::{AliasView, StageView};
 
 /// Draws the alias chooser centred over `area`.
 pub fn draw_aliases(frame: &mut Frame, area: Rect, view: &AliasView, theme: &Theme) {

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::actions::KILL_SIGNALS;
-use crate::app::view_state::SignalView;
+use crate::state::action::KILL_SIGNALS;
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
+use crate::view::SignalView;
 
 /// What the modal asks.
 #[derive(Debug, Clone, PartialEq, Eq)]

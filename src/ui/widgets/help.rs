@@ -8,16 +8,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::App;
 use crate::command::{Command, Context};
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
+use crate::view::Screen;
 
 /// Width of one column of the help box.
 const COLUMN: u16 = 39;
 
 /// Draws the help box over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     let mut contexts = app.contexts();
     contexts.reverse();
     let sections: Vec<Vec<Line>> = contexts.iter().map(|c| section(app, *c, theme)).collect();
@@ -65,7 +65,7 @@ fn flow(sections: Vec<Vec<Line<'_>>>, target: usize, room: usize) -> Vec<Vec<Lin
     columns
 }
 
-fn section<'a>(app: &App, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
+fn section<'a>(app: &Screen<'_>, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
     let title = match ctx {
         Context::Global => "Global",
         Context::List => "Lists",

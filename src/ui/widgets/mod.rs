@@ -1,6 +1,5 @@
 //! Reusable drawing components shared by the panes.
 
-pub mod ansi;
 pub mod chooser;
 pub mod confirm;
 pub mod form;

@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::view_state::PaletteView;
-use crate::app::{App, palette_entries};
 use crate::theme::{Role, Theme};
 use crate::ui::layout::centered;
+use crate::view::PaletteView;
+use crate::view::Screen;
+use crate::view::screen::palette_entries;
 
 /// Draws the palette box over `area`, showing only as many entries as fit.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, palette: &PaletteView, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, palette: &PaletteView, theme: &Theme) {
     let rect = centered(area, 56, area.height.saturating_sub(2).min(16));
     let room = usize::from(rect.height.saturating_sub(3));
     let skip = palette.selected.saturating_sub(room.saturating_sub(1));

@@ -9,51 +9,18 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-pub use silences::{SILENCE_COLUMNS, silence_rows};
+pub use crate::view::alerts::{
+    AlertsView, SILENCE_COLUMNS, alert_rows, alertmanager_of, silence_rows,
+};
+use crate::view::metrics::metrics_of;
 
-use crate::app::App;
-use crate::app::view_state::Tab;
-use crate::state::Store;
-use crate::state::alert::{self, Alert, AlertState, AlertsSnapshot};
+use crate::state::SourceKind;
+use crate::state::alert::{Alert, AlertState};
 use crate::state::health::format_age;
-use crate::state::{Payload, SourceKind};
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::table::{self, Column, Rows};
-
-/// The Alerts pane's UI-only state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AlertsView {
-    /// Whether the silences list is shown instead of the alerts.
-    pub silences: bool,
-}
-
-/// The last good snapshot of the (first) Alertmanager.
-pub fn alertmanager_of(store: &Store) -> Option<&AlertsSnapshot> {
-    let id = store.ids_of(SourceKind::Alertmanager).next()?;
-    match store.source(id)?.data.as_ref()? {
-        Payload::Alerts(a) => Some(a),
-        _ => None,
-    }
-}
-
-/// Every alert known, merged and sorted, then filtered by the tab's `/` filter.
-pub fn alert_rows(app: &App) -> Vec<Alert> {
-    let prom = super::metrics::metrics_of(&app.store).map_or(&[][..], |m| &m.alerts[..]);
-    let am = alertmanager_of(&app.store).map(|a| &a.alerts[..]);
-    let table = &app.view.tables[Tab::Alerts.index()];
-    let mut rows = alert::merge(prom, am);
-    rows.retain(|a| {
-        let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        table.matches(&format!(
-            "{} {} {} {}",
-            a.state.as_str(),
-            a.summary(),
-            labels.join(" "),
-            a.name()
-        ))
-    });
-    rows
-}
+use crate::view::Screen;
+use crate::view::Tab;
 
 /// Role and glyph of an alert's state.
 pub fn alert_badge(a: &Alert) -> (Role, &'static str) {
@@ -67,7 +34,7 @@ pub fn alert_badge(a: &Alert) -> (Role, &'static str) {
 
 struct AlertTable<'a> {
     rows: &'a [Alert],
-    app: &'a App,
+    app: &'a Screen<'a>,
     theme: &'a Theme,
 }
 
@@ -115,15 +82,15 @@ impl Rows for AlertTable<'_> {
 /// A borrowed view of the app for the Alerts tab.
 pub struct AlertsPane<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
 }
 
 impl AlertsPane<'_> {
     /// Draws the alerts or silences table, with a line on what feeds it.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let app = self.app;
-        let prom = super::metrics::metrics_of(&app.store);
-        let am = alertmanager_of(&app.store);
+        let prom = metrics_of(app.store);
+        let am = alertmanager_of(app.store);
         if prom.is_none() && am.is_none() {
             super::draw_source_state(frame, area, app, Tab::Alerts, theme);
             return;
@@ -142,7 +109,7 @@ impl AlertsPane<'_> {
 
     fn head_line(&self, theme: &Theme) -> Line<'static> {
         let app = self.app;
-        let rows = alert_rows(app);
+        let rows = alert_rows(app.store, app.view);
         let firing = rows
             .iter()
             .filter(|a| a.state == AlertState::Firing)
@@ -161,7 +128,7 @@ impl AlertsPane<'_> {
                 " · Alertmanager not configured: add [alertmanager] url to see silences and silence alerts",
                 theme.style(Role::Warning),
             ));
-        } else if let Some(a) = alertmanager_of(&app.store) {
+        } else if let Some(a) = alertmanager_of(app.store) {
             spans.push(Span::styled(
                 format!(" · {} silences", a.silences.len()),
                 theme.style(Role::Muted),
@@ -172,7 +139,7 @@ impl AlertsPane<'_> {
 
     fn draw_alerts(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let app = self.app;
-        let rows = alert_rows(app);
+        let rows = alert_rows(app.store, app.view);
         if rows.is_empty() {
             let why = if app.view.tables[Tab::Alerts.index()].filter.is_empty() {
                 "no alerts firing or pending"

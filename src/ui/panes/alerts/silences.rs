@@ -6,39 +6,17 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Cell;
 
-use super::alertmanager_of;
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::alert::Silence;
 use crate::state::health::format_age;
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::table::{self, Column, Rows, TableView};
-
-/// Columns of the silences table.
-pub const SILENCE_COLUMNS: usize = 6;
-
-/// The silences passing the filter, soonest to end first.
-pub fn silence_rows(app: &App) -> Vec<&Silence> {
-    let table = &app.view.tables[Tab::Alerts.index()];
-    alertmanager_of(&app.store).map_or_else(Vec::new, |a| {
-        a.silences
-            .iter()
-            .filter(|s| {
-                table.matches(&format!(
-                    "{} {} {} {}",
-                    s.id,
-                    s.matchers.join(" "),
-                    s.created_by,
-                    s.comment
-                ))
-            })
-            .collect()
-    })
-}
+use crate::view::Screen;
+use crate::view::Tab;
+use crate::view::alerts::{alertmanager_of, silence_rows};
 
 struct SilenceTable<'a> {
     rows: Vec<&'a Silence>,
-    app: &'a App,
+    app: &'a Screen<'a>,
     theme: &'a Theme,
 }
 
@@ -74,15 +52,15 @@ impl Rows for SilenceTable<'_> {
 }
 
 /// Draws the silences table (or says there are none, or that Alertmanager is missing).
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    if alertmanager_of(&app.store).is_none() {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
+    if alertmanager_of(app.store).is_none() {
         let line = Line::raw(
             "Alertmanager is not configured (or not polled yet): add [alertmanager] with url",
         );
         frame.render_widget(crate::ui::notice(vec![Line::raw(""), line], theme), area);
         return;
     }
-    let rows = silence_rows(app);
+    let rows = silence_rows(app.store, app.view);
     if rows.is_empty() {
         frame.render_widget(
             crate::ui::notice(vec![Line::raw(""), Line::raw("no active silences")], theme),

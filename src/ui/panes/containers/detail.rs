@@ -8,20 +8,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::cells::{Status, badge, uptime};
-use super::rows::{containers_of, parse_container_id};
-use crate::app::App;
 use crate::state::SourceId;
 use crate::state::container::{Container, ContainerHealth, SOURCE_LABEL};
 use crate::state::health::format_age;
 use crate::state::trace::{built_by, container_commit};
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
-use crate::ui::widgets::ansi;
+use crate::view::Screen;
+use crate::view::ansi;
+use crate::view::containers::{containers_of, parse_container_id};
 
 /// Draws the detail of the container with row id `row_id`, skipping `scroll` lines.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, row_id: &str, scroll: u16, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &Screen<'_>,
+    row_id: &str,
+    scroll: u16,
+    theme: &Theme,
+) {
     let found = parse_container_id(row_id).and_then(|(source, id)| {
-        let c = containers_of(&app.store, source)?
+        let c = containers_of(app.store, source)?
             .iter()
             .find(|c| c.id == id)?;
         Some((source, c))
@@ -51,7 +58,7 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(12).map_or(id, |(i, _)| &id[..i])
 }
 
-fn lines(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line<'static>> {
+fn lines(app: &Screen<'_>, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = header(app, source, c, theme);
     out.push(Line::raw(""));
     // `probes` explains an empty list itself.
@@ -86,7 +93,7 @@ fn lines(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line<
 }
 
 /// Name, id, host, image, state and the image's provenance labels.
-fn header(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line<'static>> {
+fn header(app: &Screen<'_>, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line<'static>> {
     let host = app
         .store
         .source(source)
@@ -135,7 +142,7 @@ fn header(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line
         out.push(field("source", Span::styled(repo.clone(), accent), theme));
     }
     let commit = container_commit(c);
-    if let Some(text) = commit.as_deref().and_then(|sha| built_by(&app.store, sha)) {
+    if let Some(text) = commit.as_deref().and_then(|sha| built_by(app.store, sha)) {
         out.push(field("build", Span::styled(text, accent), theme));
     } else if let Some(sha) = commit.filter(|_| c.revision().is_none()) {
         out.push(field("commit", Span::styled(sha, accent), theme));
@@ -144,7 +151,7 @@ fn header(app: &App, source: SourceId, c: &Container, theme: &Theme) -> Vec<Line
 }
 
 /// The last probes, newest first: age, exit code, first line of output.
-fn probes(out: &mut Vec<Line<'static>>, app: &App, c: &Container, theme: &Theme) {
+fn probes(out: &mut Vec<Line<'static>>, app: &Screen<'_>, c: &Container, theme: &Theme) {
     if c.detail.probes.is_empty() {
         let why = if c.health == ContainerHealth::None {
             "no health check defined"

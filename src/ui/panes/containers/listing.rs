@@ -6,18 +6,18 @@ use ratatui::widgets::Cell;
 
 use super::ContainersView;
 use super::cells::{self, Col, Status, badge, fit, fit_tail};
-use super::rows::{ContainerRow, containers_of, keeps};
-use crate::app::App;
 use crate::state::Severity;
 use crate::state::SourceId;
 use crate::state::container::Container;
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::table::{Rows, TableView};
+use crate::view::Screen;
+use crate::view::containers::{ContainerRow, containers_of, keeps};
 
 /// The visible part of the Containers table, borrowed from the app.
 pub struct Listing<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
     /// All rows, filtered, sorted and grouped.
     pub rows: &'a [ContainerRow<'a>],
     /// The columns that fit, with widths.
@@ -159,7 +159,7 @@ impl Listing<'_> {
             worst: Severity::Ok,
             worst_count: 0,
         };
-        let members = containers_of(&self.app.store, source)
+        let members = containers_of(self.app.store, source)
             .unwrap_or_default()
             .iter()
             .filter(|c| project.is_none_or(|p| c.project.as_deref() == Some(p)))

@@ -5,25 +5,20 @@
 mod cells;
 mod detail;
 mod listing;
-mod rows;
 mod strip;
-
-use std::collections::BTreeSet;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+pub use crate::view::containers::{
+    COLUMN_COUNT, ContainerRow, ContainersView, container_id, containers_of, host_id,
+    parse_container_id, project_id, rows,
+};
 pub use cells::{Col, Status, badge, fit};
 pub use detail::short_id;
-pub use rows::{
-    COLUMN_COUNT, ContainerRow, container_id, containers_of, host_id, parse_container_id,
-    project_id, rows,
-};
 
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::Health;
 use crate::state::SourceKind;
 use crate::state::health::format_age;
@@ -31,27 +26,14 @@ use crate::theme::{Role, Theme};
 use crate::ui::notice;
 use crate::ui::status::health_badge;
 use crate::ui::widgets::table::{self, TableView};
+use crate::view::Screen;
+use crate::view::Tab;
 use listing::Listing;
-
-/// The Containers pane's UI-only state: toggles, folds and the open detail view.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContainersView {
-    /// Shows only running, paused and restarting containers.
-    pub running_only: bool,
-    /// Shows only containers whose severity is not ok.
-    pub problems_only: bool,
-    /// Ids of folded host and project rows.
-    pub folded: BTreeSet<String>,
-    /// Row id of the container whose detail view is open.
-    pub detail: Option<String>,
-    /// Lines of the detail view scrolled past.
-    pub detail_scroll: u16,
-}
 
 /// A borrowed view of the app for the Containers tab.
 pub struct ContainersPane<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
 }
 
 /// Most failing hosts named in the banner; more would crowd out the table.
@@ -116,7 +98,7 @@ impl ContainersPane<'_> {
     fn draw_table(&self, frame: &mut Frame, area: Rect, view: &ContainersView, theme: &Theme) {
         let app = self.app;
         let table = &app.view.tables[Tab::Containers.index()];
-        let all = rows(&app.store, table, view);
+        let all = rows(app.store, table, view);
         let selected = (!all.is_empty()).then(|| {
             let id = table.selected.as_deref();
             id.and_then(|id| all.iter().position(|r| r.has_id(id)))
@@ -167,7 +149,10 @@ impl ContainersPane<'_> {
             .ids_of(SourceKind::Docker)
             .filter_map(|id| containers_of(store, id));
         lists.fold((0, 0), |(kept, total), list| {
-            let k = list.iter().filter(|c| rows::keeps(c, table, view)).count();
+            let k = list
+                .iter()
+                .filter(|c| crate::view::containers::keeps(c, table, view))
+                .count();
             (kept + k, total + list.len())
         })
     }

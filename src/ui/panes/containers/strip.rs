@@ -7,10 +7,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::cells::{bytes, cpu, mem};
-use crate::app::App;
 use crate::state::SourceId;
 use crate::state::container::Container;
 use crate::theme::{Role, Theme};
+use crate::view::Screen;
 
 /// Rows the strip takes.
 pub const HEIGHT: u16 = 3;
@@ -19,7 +19,7 @@ pub const HEIGHT: u16 = 3;
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Screen<'_>,
     source: SourceId,
     c: &Container,
     theme: &Theme,

@@ -8,50 +8,20 @@ mod targets;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
+pub use crate::view::metrics::{
+    MetricsView, TARGET_COLUMNS, metrics_of, panel_id, shows_targets, target_id, target_rows,
+};
 pub use panel::state_badge;
-pub use targets::{target_id, target_rows};
 
-use crate::app::App;
-use crate::app::view_state::Tab;
-use crate::state::Store;
-use crate::state::metric::MetricsSnapshot;
-use crate::state::{Payload, SourceKind};
+use crate::state::SourceKind;
 use crate::theme::Theme;
+use crate::view::Screen;
+use crate::view::Tab;
 
-/// Columns of the targets table.
-pub const TARGET_COLUMNS: usize = 6;
 /// Narrowest a panel may be; fewer columns are used below this.
 const MIN_PANEL_WIDTH: u16 = 36;
 /// Lowest a panel may be; the grid scrolls by rows below this.
 const MIN_PANEL_HEIGHT: u16 = 8;
-
-/// The Metrics pane's UI-only state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MetricsView {
-    /// Whether the selected panel fills the pane.
-    pub zoomed: bool,
-    /// Whether the targets view is shown instead of the panels.
-    pub targets: bool,
-}
-
-/// The last good snapshot of the (first) Prometheus source.
-pub fn metrics_of(store: &Store) -> Option<&MetricsSnapshot> {
-    let id = store.ids_of(SourceKind::Prometheus).next()?;
-    match store.source(id)?.data.as_ref()? {
-        Payload::Metrics(m) => Some(m),
-        _ => None,
-    }
-}
-
-/// Whether the targets view is on screen (toggled, or no panels configured).
-pub fn shows_targets(m: &MetricsSnapshot, view: MetricsView) -> bool {
-    view.targets || m.panels.is_empty()
-}
-
-/// A panel's stable row id: its position and title.
-pub fn panel_id(index: usize, title: &str) -> String {
-    format!("{index}:{title}")
-}
 
 /// Grid columns and visible rows for `n` panels in `area`.
 pub fn grid(n: usize, area: Rect) -> (usize, usize) {
@@ -65,14 +35,14 @@ pub fn grid(n: usize, area: Rect) -> (usize, usize) {
 /// A borrowed view of the app for the Metrics tab.
 pub struct MetricsPane<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
 }
 
 impl MetricsPane<'_> {
     /// Draws the panels grid, the zoomed panel or the targets view.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let app = self.app;
-        let Some(m) = metrics_of(&app.store) else {
+        let Some(m) = metrics_of(app.store) else {
             super::draw_source_state(frame, area, app, Tab::Metrics, theme);
             return;
         };

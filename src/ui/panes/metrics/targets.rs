@@ -7,46 +7,18 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::config::Unit;
 use crate::state::health::format_age;
 use crate::state::metric::{MetricsSnapshot, Target, TargetHealth, format_value};
 use crate::theme::{Role, Theme};
-use crate::ui::widgets::table::{self, Column, Rows, TableView};
-
-/// The targets passing the filter, sorted as the table says.
-pub fn target_rows<'a>(m: &'a MetricsSnapshot, table: &TableView) -> Vec<&'a Target> {
-    let mut rows: Vec<&Target> = m
-        .targets
-        .iter()
-        .filter(|t| {
-            table.matches(&format!(
-                "{} {} {} {}",
-                t.job,
-                t.instance,
-                t.health.as_str(),
-                t.last_error
-            ))
-        })
-        .collect();
-    match table.sort_column {
-        1 => rows.sort_by(|a, b| a.instance.cmp(&b.instance)),
-        2 => rows.sort_by_key(|t| t.health),
-        3 => rows.sort_by_key(|t| std::cmp::Reverse(t.last_scrape)),
-        4 => rows.sort_by(|a, b| b.scrape_duration.total_cmp(&a.scrape_duration)),
-        5 => rows.sort_by(|a, b| b.last_error.cmp(&a.last_error)),
-        _ => {}
-    }
-    if table.descending {
-        rows.reverse();
-    }
-    rows
-}
+use crate::ui::widgets::table::{self, Column, Rows};
+use crate::view::Screen;
+use crate::view::Tab;
+use crate::view::metrics::{target_id, target_rows};
 
 struct TargetTable<'a> {
     rows: Vec<&'a Target>,
-    app: &'a App,
+    app: &'a Screen<'a>,
     theme: &'a Theme,
 }
 
@@ -90,7 +62,7 @@ impl Rows for TargetTable<'_> {
 }
 
 /// Draws `up` by job (when queried) and the targets table.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MetricsSnapshot, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, m: &MetricsSnapshot, theme: &Theme) {
     let head = up_lines(m, theme);
     let [top, list] = Layout::vertical([
         Constraint::Length(u16::try_from(head.len()).unwrap_or(0)),
@@ -129,7 +101,7 @@ fn up_lines<'a>(m: &MetricsSnapshot, theme: &Theme) -> Vec<Line<'a>> {
     head
 }
 
-fn draw_table(frame: &mut Frame, list: Rect, app: &App, m: &MetricsSnapshot, theme: &Theme) {
+fn draw_table(frame: &mut Frame, list: Rect, app: &Screen<'_>, m: &MetricsSnapshot, theme: &Theme) {
     let view = &app.view.tables[Tab::Metrics.index()];
     let rows = target_rows(m, view);
     let ids: Vec<String> = rows.iter().map(|t| target_id(t)).collect();
@@ -163,9 +135,4 @@ fn draw_table(frame: &mut Frame, list: Rect, app: &App, m: &MetricsSnapshot, the
     ];
     let table = TargetTable { rows, app, theme };
     table::draw(frame, list, &columns, &table, view, selected, theme);
-}
-
-/// A target's stable row id.
-pub fn target_id(t: &Target) -> String {
-    format!("{}/{}", t.job, t.instance)
 }

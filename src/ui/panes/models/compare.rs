@@ -10,16 +10,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::detail::number;
-use super::view::RunLoad;
-use crate::app::App;
 use crate::state::model::{RegisteredModel, RunDetail};
 use crate::theme::{Role, Theme};
+use crate::view::Screen;
+use crate::view::models::RunLoad;
 
 /// Draws the comparison of `base` and `other` (version numbers) of `model`.
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Screen<'_>,
     model: &RegisteredModel,
     (base, other): (&str, &str),
     theme: &Theme,

@@ -8,18 +8,18 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 
-use super::view::RunLoad;
-use crate::app::App;
 use crate::state::health::format_age;
 use crate::state::model::{MetricPoint, ModelVersion, RegisteredModel, RunDetail};
 use crate::theme::{Role, Theme};
 use crate::ui::status::version_badge;
+use crate::view::Screen;
+use crate::view::models::RunLoad;
 
 /// Draws the version's header, then params and metrics beside the metric chart.
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Screen<'_>,
     model: &RegisteredModel,
     v: &ModelVersion,
     theme: &Theme,
@@ -56,7 +56,7 @@ pub fn draw(
 }
 
 /// The metric on the chart: the chosen one, else the first.
-fn selected_metric<'a>(app: &App, run: &'a RunDetail) -> Option<&'a str> {
+fn selected_metric<'a>(app: &Screen<'_>, run: &'a RunDetail) -> Option<&'a str> {
     let chosen = app.view.models.metric.as_deref();
     chosen
         .and_then(|m| run.metrics.get_key_value(m).map(|(k, _)| k.as_str()))
@@ -64,7 +64,7 @@ fn selected_metric<'a>(app: &App, run: &'a RunDetail) -> Option<&'a str> {
 }
 
 fn header(
-    app: &App,
+    app: &Screen<'_>,
     model: &RegisteredModel,
     v: &ModelVersion,
     theme: &Theme,
@@ -130,8 +130,8 @@ fn header(
 }
 
 /// "built by CI #42 (success)" when a known run built the version's commit.
-fn built_by(app: &App, v: &ModelVersion, theme: &Theme) -> Option<Line<'static>> {
-    let text = crate::state::trace::built_by(&app.store, v.git_commit.as_deref()?)?;
+fn built_by(app: &Screen<'_>, v: &ModelVersion, theme: &Theme) -> Option<Line<'static>> {
+    let text = crate::state::trace::built_by(app.store, v.git_commit.as_deref()?)?;
     Some(Line::styled(format!(" {text}"), theme.style(Role::Accent)))
 }
 

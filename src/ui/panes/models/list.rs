@@ -6,9 +6,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::data::{model_rows, version_rows};
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::health::format_age;
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
 use crate::theme::{Role, Theme};
@@ -16,9 +13,18 @@ use crate::ui::notice;
 use crate::ui::panes::containers::short_id;
 use crate::ui::status::version_badge;
 use crate::ui::widgets::table::{self, Column, Rows, TableView};
+use crate::view::Screen;
+use crate::view::Tab;
+use crate::view::models::{model_rows, version_rows};
 
 /// The models table with a footer counting what the filter keeps.
-pub fn draw_models(frame: &mut Frame, area: Rect, app: &App, snap: &ModelsSnapshot, theme: &Theme) {
+pub fn draw_models(
+    frame: &mut Frame,
+    area: Rect,
+    app: &Screen<'_>,
+    snap: &ModelsSnapshot,
+    theme: &Theme,
+) {
     let table = &app.view.tables[Tab::Models.index()];
     let rows = model_rows(snap, table);
     let [list, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
@@ -88,7 +94,7 @@ fn col(title: &'static str, width: Constraint) -> Column {
 }
 
 struct ModelRows<'a> {
-    app: &'a App,
+    app: &'a Screen<'a>,
     rows: &'a [&'a RegisteredModel],
     wide: bool,
     alias_w: u16,
@@ -146,7 +152,7 @@ impl Rows for ModelRows<'_> {
     }
 }
 
-fn age(app: &App, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+fn age(app: &Screen<'_>, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map_or_else(
         || "–".to_owned(),
         |t| format!("{} ago", format_age(app.now, t)),
@@ -157,7 +163,7 @@ fn age(app: &App, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
 pub fn draw_versions(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Screen<'_>,
     model: &RegisteredModel,
     theme: &Theme,
 ) {
@@ -208,7 +214,7 @@ pub fn draw_versions(
 }
 
 /// The versions heading: the model, its version count, aliases and filter.
-fn versions_title<'a>(app: &App, model: &RegisteredModel, theme: &Theme) -> Line<'a> {
+fn versions_title<'a>(app: &Screen<'_>, model: &RegisteredModel, theme: &Theme) -> Line<'a> {
     let view = &app.view.models;
     let mut title = vec![
         Span::styled(format!(" {} ", model.name), theme.style(Role::Title)),
@@ -233,7 +239,7 @@ fn versions_title<'a>(app: &App, model: &RegisteredModel, theme: &Theme) -> Line
 }
 
 struct VersionRows<'a> {
-    app: &'a App,
+    app: &'a Screen<'a>,
     rows: &'a [&'a ModelVersion],
     stages: bool,
     wide: bool,

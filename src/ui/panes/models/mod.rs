@@ -4,38 +4,36 @@
 //! two versions' metrics. A borrowed view over the store and `ModelsView`.
 
 mod compare;
-mod data;
 mod detail;
 mod list;
-mod view;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub use data::{COLUMN_COUNT, comparison_base, model_rows, snapshot, version_rows};
-pub use view::{ModelsView, RunLoad};
+pub use crate::view::models::{COLUMN_COUNT, comparison_base, model_rows, snapshot, version_rows};
+pub use crate::view::models::{ModelsView, RunLoad};
 
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::Health;
 use crate::state::SourceKind;
 use crate::state::health::format_age;
 use crate::state::model::ModelsSnapshot;
 use crate::theme::{Role, Theme};
 use crate::ui::status::health_badge;
+use crate::view::Screen;
+use crate::view::Tab;
 
 /// A borrowed view of the app for the Models tab.
 pub struct ModelsPane<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
 }
 
 impl ModelsPane<'_> {
     /// Draws the banner (errors, missing models), then the open level of the pane.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let Some((_, snap)) = snapshot(&self.app.store) else {
+        let Some((_, snap)) = snapshot(self.app.store) else {
             super::draw_source_state(frame, area, self.app, Tab::Models, theme);
             return;
         };

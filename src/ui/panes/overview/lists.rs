@@ -7,14 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::height;
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::Severity;
 use crate::state::feed::FeedEntry;
 use crate::state::trace::Deployment;
 use crate::status::Attention;
 use crate::theme::{Role, Theme};
 use crate::ui::widgets::table::{TableView, scroll_offset};
+use crate::view::Screen;
+use crate::view::Tab;
 
 /// Most "runs where" lines; the feed below needs the room more.
 const MAX_DEPLOY_LINES: usize = 3;
@@ -23,7 +23,7 @@ const MAX_DEPLOY_LINES: usize = 3;
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Screen<'_>,
     attention: &[Attention],
     deploys: &[Deployment],
     theme: &Theme,
@@ -147,7 +147,7 @@ fn deploy_line(d: &Deployment, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn draw_feed(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+fn draw_feed(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     let view = &app.view.overview;
     let entries: Vec<&FeedEntry> = app
         .store

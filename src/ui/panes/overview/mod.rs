@@ -10,34 +10,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use crate::app::App;
 use crate::state::SourceKind;
-use crate::state::feed::Feed;
 use crate::theme::{Role, Theme};
 use crate::ui::status::{data_summary, health_age, health_detail, source_badge};
-use crate::ui::widgets::table::{self, Column, Rows, TableView};
-
-/// The Overview's UI-only state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OverviewView {
-    /// Whether the change feed (not the attention list) gets the cursor keys and `/`.
-    pub feed_focus: bool,
-    /// Selection, scroll and filter of the change feed.
-    pub feed: TableView,
-}
-
-/// The row ids of the change feed as shown: newest first, filtered.
-pub fn feed_ids(feed: &Feed, view: &TableView) -> Vec<String> {
-    feed.newest_first()
-        .filter(|e| view.matches(&e.haystack()))
-        .map(|e| e.id.to_string())
-        .collect()
-}
+use crate::ui::widgets::table::{self, Column, Rows};
+use crate::view::Screen;
+pub use crate::view::overview::{OverviewView, feed_ids};
 
 /// A borrowed view of the app for the Overview tab.
 pub struct OverviewPane<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
 }
 
 const COLUMNS: [Column; 4] = [
@@ -63,7 +46,7 @@ const COLUMNS: [Column; 4] = [
 const MAX_SOURCE_ROWS: usize = 6;
 
 struct SourceRows<'a> {
-    app: &'a App,
+    app: &'a Screen<'a>,
     order: Vec<usize>,
     theme: &'a Theme,
 }
@@ -108,7 +91,7 @@ impl OverviewPane<'_> {
             .filter(|k| !app.store.has_kind(*k))
             .collect();
         let attention = app.attention();
-        let deploys = crate::state::trace::deployments(&app.store);
+        let deploys = crate::state::trace::deployments(app.store);
         // A quiet or new setup has room to say how to add the missing sources.
         let quiet = attention.is_empty() && app.store.feed.is_empty() && deploys.is_empty();
         let hint_rows = match (missing.is_empty(), quiet) {
@@ -124,7 +107,7 @@ impl OverviewPane<'_> {
         ])
         .areas(area);
         let rows = SourceRows { app, order, theme };
-        let view = &app.view.tables[crate::app::view_state::Tab::Overview.index()];
+        let view = &app.view.tables[crate::view::Tab::Overview.index()];
         table::draw(frame, top, &COLUMNS, &rows, view, None, theme);
         draw_hints(frame, hints, &missing, quiet, theme);
         lists::draw(frame, rest, app, &attention, &deploys, theme);

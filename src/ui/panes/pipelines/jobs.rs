@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
 use super::cells::{duration, status_cell};
-use super::rows::{JobRow, job_rows};
 use crate::state::health::format_age;
 use crate::state::pipeline::{PipelineRun, span};
 use crate::theme::{Role, Theme};
@@ -16,6 +15,7 @@ use crate::ui::notice;
 use crate::ui::panes::containers::fit;
 use crate::ui::status::outcome_badge;
 use crate::ui::widgets::table::{self, Column, Rows, TableView};
+use crate::view::pipelines::{JobRow, job_rows};
 
 /// Draws the run's summary and its job and step rows.
 pub fn draw(

@@ -4,17 +4,16 @@
 
 pub mod cells;
 mod jobs;
-pub mod rows;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub use rows::{COLUMN_COUNT, JobRow, find_run, job_rows, pipelines_of, run_id, runs};
+pub use crate::view::pipelines::{
+    COLUMN_COUNT, JobRow, PipelinesView, find_run, job_rows, pipelines_of, run_id, runs,
+};
 
-use crate::app::App;
-use crate::app::view_state::Tab;
 use crate::state::Health;
 use crate::state::SourceKind;
 use crate::state::health::format_age;
@@ -23,24 +22,13 @@ use crate::theme::{Role, Theme};
 use crate::ui::notice;
 use crate::ui::status::health_badge;
 use crate::ui::widgets::table::{self, TableView};
-
-/// The Pipelines pane's UI-only state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PipelinesView {
-    /// Shows only failed and timed-out runs.
-    pub failures_only: bool,
-    /// Shows only runs on their repository's default branch.
-    pub default_branch_only: bool,
-    /// The run whose jobs are shown, by id.
-    pub drill: Option<u64>,
-    /// Selection and filter of the jobs view.
-    pub jobs: TableView,
-}
+use crate::view::Screen;
+use crate::view::Tab;
 
 /// A borrowed view of the app for the Pipelines tab.
 pub struct PipelinesPane<'a> {
     /// The app being shown.
-    pub app: &'a App,
+    pub app: &'a Screen<'a>,
 }
 
 /// Most banner lines (source errors and unreadable repositories).
@@ -78,7 +66,7 @@ impl PipelinesPane<'_> {
         let app = self.app;
         let table = &app.view.tables[Tab::Pipelines.index()];
         let view = &app.view.pipelines;
-        let all = runs(&app.store, table, view);
+        let all = runs(app.store, table, view);
         if all.is_empty() {
             let why = if view.failures_only || view.default_branch_only || !table.filter.is_empty()
             {

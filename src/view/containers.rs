@@ -3,13 +3,27 @@
 //! stable across polls and re-sorts, so selections and folds follow the thing.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::ContainersView;
+use super::table::{TableView, contains_ignore_case};
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::{Payload, SourceId, SourceKind};
 use crate::state::{Severity, Store};
-use crate::ui::widgets::table::{TableView, contains_ignore_case};
+
+/// The Containers pane's UI-only state: toggles, folds and the open detail view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainersView {
+    /// Shows only running, paused and restarting containers.
+    pub running_only: bool,
+    /// Shows only containers whose severity is not ok.
+    pub problems_only: bool,
+    /// Ids of folded host and project rows.
+    pub folded: BTreeSet<String>,
+    /// Row id of the container whose detail view is open.
+    pub detail: Option<String>,
+    /// Lines of the detail view scrolled past.
+    pub detail_scroll: u16,
+}
 
 /// Number of sortable columns: NAME, IMAGE, STATE, HEALTH, UPTIME, RESTARTS, CPU, MEM, PORTS.
 pub const COLUMN_COUNT: usize = 9;

@@ -1,20 +1,35 @@
-//! UI-only state: the current tab, overlays, the input line, toasts and each
-//! tab's table view. Written only by `update`; read by `ui::draw`.
+//! The view layer: UI-only state (the current tab, overlays, the input line,
+//! toasts, each tab's table view) and pure derivations from `(store, view)` —
+//! rows as shown, selection by stable id, filters, sorts. Written only by
+//! `update`; read by `ui::draw` through a borrowed `Screen`. No drawing here.
+
+pub mod alerts;
+pub mod ansi;
+pub mod containers;
+pub mod form;
+pub mod metrics;
+pub mod models;
+pub mod overview;
+pub mod pipelines;
+pub mod screen;
+pub mod table;
+pub mod text;
 
 use chrono::{DateTime, Utc};
 
-use crate::actions::Action;
 use crate::state::DispatchTarget;
+use crate::state::action::Action;
 use crate::state::{SourceId, SourceKind};
-use crate::ui::panes::alerts::AlertsView;
-use crate::ui::panes::containers::ContainersView;
-use crate::ui::panes::metrics::MetricsView;
-use crate::ui::panes::models::ModelsView;
-use crate::ui::panes::overview::OverviewView;
-use crate::ui::panes::pipelines::PipelinesView;
-use crate::ui::widgets::form::Form;
-use crate::ui::widgets::table::TableView;
-use crate::ui::widgets::text_view::TextView;
+use alerts::AlertsView;
+use containers::ContainersView;
+use form::Form;
+use metrics::MetricsView;
+use models::ModelsView;
+use overview::OverviewView;
+use pipelines::PipelinesView;
+pub use screen::Screen;
+use table::TableView;
+use text::TextView;
 
 /// A top-level tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

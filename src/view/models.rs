@@ -1,10 +1,13 @@
 //! The Models pane's rows, shared by `update` and drawing: the watched models
 //! filtered and sorted as shown, and one model's versions filtered as shown.
 
+use super::table::TableView;
+use crate::error::SourceError;
 use crate::state::Store;
+use crate::state::model::RunDetail;
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel};
 use crate::state::{Payload, SourceId, SourceKind};
-use crate::ui::widgets::table::TableView;
+use std::collections::BTreeMap;
 
 /// Sortable columns of the models table: name, latest, aliases, versions, updated.
 pub const COLUMN_COUNT: usize = 5;
@@ -84,4 +87,41 @@ pub fn comparison_base(
     candidates
         .into_iter()
         .find(|v| v != other && model.version(v).is_some())
+}
+
+/// A source run read on demand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunLoad {
+    /// Asked for, no answer yet.
+    Loading,
+    /// Read.
+    Loaded(Box<RunDetail>),
+    /// Could not be read.
+    Failed(SourceError),
+}
+
+/// The Models pane's UI-only state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelsView {
+    /// The model whose versions are listed.
+    pub model: Option<String>,
+    /// Selection and filter of the versions list (row id: the version).
+    pub versions: TableView,
+    /// The version whose detail is open.
+    pub detail: Option<String>,
+    /// Two versions compared side by side: (base, other).
+    pub compare: Option<(String, String)>,
+    /// The version marked as the comparison base.
+    pub marked: Option<String>,
+    /// The metric drawn in the detail's chart.
+    pub metric: Option<String>,
+    /// Source runs read on demand, by run id.
+    pub runs: BTreeMap<String, RunLoad>,
+}
+
+impl ModelsView {
+    /// The fetched run, when it has been read.
+    pub fn run(&self, run_id: Option<&str>) -> Option<&RunLoad> {
+        self.runs.get(run_id?)
+    }
 }

@@ -2,11 +2,23 @@
 //! toggles and by the `/` filter (free text, or `repo:`, `branch:`, `status:`,
 //! `workflow:` terms), sorted newest first by default; and a run's job and step rows.
 
-use super::PipelinesView;
+use super::table::{TableView, contains_ignore_case};
 use crate::state::Store;
 use crate::state::pipeline::{Job, Outcome, PipelineRun, Pipelines, Step};
 use crate::state::{Payload, SourceId, SourceKind};
-use crate::ui::widgets::table::{TableView, contains_ignore_case};
+
+/// The Pipelines pane's UI-only state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PipelinesView {
+    /// Shows only failed and timed-out runs.
+    pub failures_only: bool,
+    /// Shows only runs on their repository's default branch.
+    pub default_branch_only: bool,
+    /// The run whose jobs are shown, by id.
+    pub drill: Option<u64>,
+    /// Selection and filter of the jobs view.
+    pub jobs: TableView,
+}
 
 /// Sort orders, by `TableView::sort_column`: 0 newest first, then status (worst
 /// first), repository, workflow, branch, duration (longest first).
