@@ -88,7 +88,7 @@ SWARM_LOOP='trap "exit 0" TERM; while :; do sleep 1 & wait; done'
 
 swarm_services() {
   local common=(--detach --no-resolve-image --stop-grace-period 2s)
-  swarm_docker manager service create "${common[@]}" --name fdstack_web --replicas 3 \
+  swarm_docker manager service create "${common[@]}" --name fdstack_web --replicas 3 --publish 8080:80 \
     --label com.docker.stack.namespace=fdstack "$SWARM_IMAGE" sh -c "$SWARM_LOOP" >/dev/null
   swarm_docker manager service create "${common[@]}" --name unplaceable --replicas 3 \
     --replicas-max-per-node 1 "$SWARM_IMAGE" sh -c "$SWARM_LOOP" >/dev/null

@@ -23,6 +23,7 @@ use crate::state::container::Container;
 use crate::state::metric::MetricsSnapshot;
 use crate::state::model::{ModelsSnapshot, RunDetail};
 use crate::state::pipeline::Pipelines;
+use crate::state::swarm::SwarmPoll;
 use github::inputs::WorkflowInput;
 
 /// The kind of backend a source talks to.
@@ -119,6 +120,9 @@ pub enum Payload {
     Models(ModelsSnapshot),
     /// Recent workflow runs of every watched repository, with the rate limit.
     Pipelines(Pipelines),
+    /// A Docker engine's Swarm, polled apart from its containers: the store keeps it
+    /// beside them (`SourceState::swarm`), so it never replaces them nor their health.
+    Swarm(SwarmPoll),
 }
 
 /// What the dispatch form needs to know about one workflow.

@@ -10,6 +10,7 @@ pub mod model;
 pub mod pipeline;
 mod severity;
 pub mod stuck;
+pub mod swarm;
 pub mod trace;
 
 use chrono::{DateTime, Utc};
@@ -31,6 +32,9 @@ pub struct SourceState {
     pub last_ok: Option<DateTime<Utc>>,
     /// The last good snapshot, kept through errors.
     pub data: Option<Payload>,
+    /// A Swarm manager's services, tasks and nodes (Docker sources with `swarm = true`
+    /// whose engine is a manager); polled apart from `data`.
+    pub swarm: Option<swarm::Swarm>,
 }
 
 /// Every configured source, indexed by `SourceId`.
@@ -54,6 +58,7 @@ impl Store {
                 health: Health::NeverPolled,
                 last_ok: None,
                 data: None,
+                swarm: None,
             })
             .collect();
         Store {
@@ -94,6 +99,14 @@ impl Store {
     /// Applies one update; returns whether anything visible changed.
     pub fn apply(&mut self, update: Update) -> bool {
         match update {
+            Update::Polled {
+                source,
+                at,
+                result: Ok(Payload::Swarm(poll)),
+            } => self
+                .sources
+                .get_mut(source.0)
+                .is_some_and(|s| swarm::apply(&mut s.swarm, at, poll)),
             Update::Polled { source, at, result } => {
                 if let Ok(Payload::Containers(containers)) = &result {
                     self.container_history.record(source, containers);
