@@ -9,8 +9,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use bollard::Docker;
+use flightdeck::actions::audit::AuditLog;
+use flightdeck::actions::executor::Executor;
+use flightdeck::actions::{Action, SwarmOp};
 use flightdeck::config::{self, Config, DockerConfig};
+use flightdeck::error::SourceError;
+use flightdeck::sources::SourceId;
 use flightdeck::sources::docker::cluster::{self, SwarmSource};
 use flightdeck::state::Severity;
 use flightdeck::state::swarm::{Availability, Service, SwarmSnapshot, UpdateState};
@@ -392,6 +399,81 @@ async fn node_availability_changes_on_the_manager_and_back() {
     let s = read(&mut source).await;
     let worker2 = s.nodes.iter().find(|n| n.hostname == "worker2").unwrap();
     assert_eq!(worker2.availability, Availability::Drain);
+}
+
+fn replicas(spec: bollard::models::ServiceSpec) -> Option<i64> {
+    spec.mode?.replicated?.replicas
+}
+
+#[tokio::test]
+async fn the_executor_scales_through_an_action_audits_it_and_refuses_under_read_only() {
+    let Some(host) = swarm_host() else { return };
+    let _guard = LOCK.lock().await;
+    let name = format!("exec-{}", std::process::id());
+    let _service = TempService::create(&host, &name, 3);
+    let client = client(&host);
+    let id = client
+        .inspect_service(&name, None)
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    let audit = std::env::temp_dir().join(format!(
+        "flightdeck-swarm-audit-{}.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&audit);
+    let configs = HashMap::from([(SourceId(0), engine(&host))]);
+    let action = Action::Swarm {
+        source: SourceId(0),
+        host: "docker swarm".to_owned(),
+        id: id.clone(),
+        name: name.clone(),
+        op: SwarmOp::Scale(1),
+    };
+    let read_only =
+        Executor::with_configs(configs.clone(), true, AuditLog::new(Some(audit.clone())));
+    let refused = read_only.execute(&action).await.unwrap_err();
+    assert_eq!(refused, SourceError::ReadOnly);
+    let spec = client
+        .inspect_service(&name, None)
+        .await
+        .unwrap()
+        .spec
+        .unwrap();
+    assert_eq!(
+        replicas(spec),
+        Some(3),
+        "read-only left the service as it was"
+    );
+    let executor = Executor::with_configs(configs, false, AuditLog::new(Some(audit.clone())));
+    executor.execute(&action).await.unwrap();
+    let spec = client
+        .inspect_service(&name, None)
+        .await
+        .unwrap()
+        .spec
+        .unwrap();
+    assert_eq!(replicas(spec), Some(1));
+    assert_audit(&audit, &name, &id);
+}
+
+/// The audit log holds the refusal, then the success, both naming the service.
+fn assert_audit(audit: &Path, name: &str, id: &str) {
+    let text = std::fs::read_to_string(audit).unwrap();
+    let _ = std::fs::remove_file(audit);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for (line, outcome) in lines.iter().zip(["refused", "ok"]) {
+        assert_eq!(line["outcome"], outcome);
+        assert_eq!(line["action"], "service_scale:1");
+        assert_eq!(line["target"], name);
+        assert_eq!(line["target_id"], id);
+        assert_eq!(line["host"], "docker swarm");
+    }
 }
 
 #[test]
