@@ -12,14 +12,16 @@ use std::time::Duration;
 use std::collections::HashMap;
 
 use bollard::Docker;
+use chrono::Utc;
 use flightdeck::actions::audit::AuditLog;
 use flightdeck::actions::executor::Executor;
 use flightdeck::actions::{Action, SwarmOp};
 use flightdeck::config::{self, Config, DockerConfig};
 use flightdeck::error::SourceError;
-use flightdeck::sources::SourceId;
 use flightdeck::sources::docker::cluster::{self, SwarmSource};
+use flightdeck::sources::{Payload, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::Severity;
+use flightdeck::state::Store;
 use flightdeck::state::swarm::{Availability, Service, SwarmSnapshot, UpdateState};
 use flightdeck::status::{self, Item};
 use tokio::sync::Mutex;
@@ -474,6 +476,61 @@ fn assert_audit(audit: &Path, name: &str, id: &str) {
         assert_eq!(line["target_id"], id);
         assert_eq!(line["host"], "docker swarm");
     }
+}
+
+fn feed_texts(store: &Store) -> Vec<String> {
+    store
+        .feed
+        .newest_first()
+        .map(|e| format!("{} {:?} {}", e.kind.word(), e.severity, e.text))
+        .collect()
+}
+
+async fn poll_into(store: &mut Store, source: &mut SwarmSource) {
+    let update = Update::Polled {
+        source: SourceId(0),
+        at: Utc::now(),
+        result: Ok(Payload::Swarm(source.read().await)),
+    };
+    store.apply(update);
+}
+
+#[tokio::test]
+async fn the_feed_records_a_scale_and_failed_tasks() {
+    let Some(host) = swarm_host() else { return };
+    let _guard = LOCK.lock().await;
+    let name = format!("feed-{}", std::process::id());
+    let _service = TempService::create(&host, &name, 2);
+    let mut source = SwarmSource::new(engine(&host));
+    until(&mut source, "2 replicas", |s| {
+        service(s, &name).replicas_running == 2
+    })
+    .await;
+    let spec = SourceSpec {
+        kind: SourceKind::Docker,
+        name: "swarm".into(),
+        interval: Duration::from_secs(2),
+    };
+    let mut store = Store::new(vec![spec]);
+    poll_into(&mut store, &mut source).await;
+    assert!(store.source(SourceId(0)).unwrap().swarm.is_some());
+    assert!(store.feed.is_empty(), "a first snapshot feeds nothing");
+    cluster::scale(&client(&host), &host, &name, 1)
+        .await
+        .unwrap();
+    // The crasher fails every ~2 s: wait long enough to see one of its tasks fail.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    poll_into(&mut store, &mut source).await;
+    let texts = feed_texts(&store);
+    let scaled = format!("service Ok service {name} scaled 2 → 1");
+    assert!(texts.contains(&scaled), "{texts:#?}");
+    let failed = texts
+        .iter()
+        .find(|t| t.starts_with("service Critical") && t.contains("of crasher failed"));
+    assert!(
+        failed.is_some_and(|t| t.ends_with("task: non-zero exit (1)")),
+        "{texts:#?}"
+    );
 }
 
 #[test]

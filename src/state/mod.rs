@@ -103,10 +103,7 @@ impl Store {
                 source,
                 at,
                 result: Ok(Payload::Swarm(poll)),
-            } => self
-                .sources
-                .get_mut(source.0)
-                .is_some_and(|s| swarm::apply(&mut s.swarm, at, poll)),
+            } => self.apply_swarm(source, at, poll),
             Update::Polled { source, at, result } => {
                 if let Ok(Payload::Containers(containers)) = &result {
                     self.container_history.record(source, containers);
@@ -144,6 +141,22 @@ impl Store {
                 true
             }
         }
+    }
+}
+
+impl Store {
+    /// Keeps a swarm poll beside the source's containers and feeds what changed.
+    fn apply_swarm(&mut self, source: SourceId, at: DateTime<Utc>, poll: swarm::SwarmPoll) -> bool {
+        let Some(s) = self.sources.get_mut(source.0) else {
+            return false;
+        };
+        if let (Some(old), Ok(Some(new))) = (&s.swarm, &poll) {
+            let label = s.spec.label();
+            for entry in feed::swarm_transitions(&label, &old.snapshot, new, at) {
+                self.feed.push(entry);
+            }
+        }
+        swarm::apply(&mut s.swarm, at, poll)
     }
 }
 
