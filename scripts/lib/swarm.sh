@@ -97,6 +97,11 @@ swarm_services() {
 }
 
 swarm_start() {
+  # Namespaces and a dockerd per node need root; under CI their absence fails the tests.
+  if [ "$(id -u)" != 0 ]; then
+    echo "swarm: not root, no swarm: tests/swarm.rs will skip (CI=1 makes that a failure)"
+    return 0
+  fi
   SWARM_ID=$(printf '%04x' $((RANDOM % 65536)))
   SWARM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-swarm.XXXXXX")
   local t0 i token addr image
