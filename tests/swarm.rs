@@ -22,7 +22,9 @@ use flightdeck::sources::docker::cluster::{self, SwarmSource};
 use flightdeck::sources::{Payload, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::Severity;
 use flightdeck::state::Store;
-use flightdeck::state::swarm::{Availability, Service, SwarmSnapshot, UpdateState};
+use flightdeck::state::swarm::{
+    Availability, CRASH_LOOP_FAILURES, Service, SwarmSnapshot, UpdateState,
+};
 use flightdeck::status::{self, Item};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -127,7 +129,7 @@ fn item<'a>(items: &'a [Item], kind: &str, name: &str) -> &'a Item {
 #[tokio::test]
 async fn status_lists_services_and_nodes_with_the_contract_severities() {
     let Some(host) = swarm_host() else { return };
-    let mut source = SwarmSource::new(engine(&host));
+    let mut source = crash_loop_started(&host).await;
     until(&mut source, "web and unplaceable to settle", |s| {
         let web = service(s, "fdstack_web");
         let unplaceable = service(s, "unplaceable");
@@ -201,14 +203,28 @@ async fn a_drained_node_shows_as_drained_with_no_tasks() {
     assert_eq!(s.nodes.len(), 3);
 }
 
+/// Waits until the crash-looping service has failed often enough to count as one
+/// (a fresh swarm needs a few seconds); returns the source used.
+async fn crash_loop_started(host: &str) -> SwarmSource {
+    let mut source = SwarmSource::new(engine(host));
+    until(&mut source, "crasher to fail 3 times", |s| {
+        service(s, "crasher").recent_failures >= CRASH_LOOP_FAILURES
+    })
+    .await;
+    source
+}
+
 #[tokio::test]
 async fn a_crash_looping_service_is_critical_at_every_poll() {
     let Some(host) = swarm_host() else { return };
-    let mut source = SwarmSource::new(engine(&host));
-    // Its tasks fail every ~2 s: eight polls over ~4 s see it both up and down.
-    for _ in 0..8 {
+    let mut source = crash_loop_started(&host).await;
+    // Its tasks run ~1 s and restart after 1 s: twelve polls over ~6 s see it
+    // with tasks up, and it must read critical then too, not only when all are down.
+    let mut seen_up = false;
+    for _ in 0..12 {
         let s = read(&mut source).await;
         let crasher = service(&s, "crasher");
+        seen_up |= crasher.replicas_running > 0;
         assert_eq!(crasher.severity(), Severity::Critical, "{crasher:?}");
         assert_eq!(crasher.state_word(), "crash_loop");
         let failed = s
@@ -223,6 +239,7 @@ async fn a_crash_looping_service_is_critical_at_every_poll() {
         assert!(failed.count() >= 3);
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    assert!(seen_up, "no poll saw a crasher task running");
 }
 
 #[tokio::test]
@@ -518,19 +535,25 @@ async fn the_feed_records_a_scale_and_failed_tasks() {
     cluster::scale(&client(&host), &host, &name, 1)
         .await
         .unwrap();
-    // The crasher fails every ~2 s: wait long enough to see one of its tasks fail.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    poll_into(&mut store, &mut source).await;
-    let texts = feed_texts(&store);
+    // Poll until a crasher task fails between two polls (every ~2 s once it loops).
     let scaled = format!("service Ok service {name} scaled 2 → 1");
-    assert!(texts.contains(&scaled), "{texts:#?}");
-    let failed = texts
-        .iter()
-        .find(|t| t.starts_with("service Critical") && t.contains("of crasher failed"));
-    assert!(
-        failed.is_some_and(|t| t.ends_with("task: non-zero exit (1)")),
-        "{texts:#?}"
-    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        poll_into(&mut store, &mut source).await;
+        let texts = feed_texts(&store);
+        let failed = texts
+            .iter()
+            .find(|t| t.starts_with("service Critical") && t.contains("of crasher failed"));
+        if let Some(failed) = failed {
+            assert!(failed.ends_with("task: non-zero exit (1)"), "{failed}");
+            assert!(texts.contains(&scaled), "{texts:#?}");
+            let scale_lines = texts.iter().filter(|t| t.contains("scaled")).count();
+            assert_eq!(scale_lines, 1, "a scale is fed once: {texts:#?}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "no failed task fed: {texts:#?}");
+    }
 }
 
 #[test]
