@@ -18,7 +18,7 @@ use super::driver::{self, DriverHandle, PollPolicy, Schedule};
 use super::github::{self, GithubSource};
 use super::mlflow::{self, MlflowClient, MlflowSource};
 use super::prometheus::PrometheusSource;
-use super::{DispatchTarget, Source, SourceId, SourceKind, SourceSpec, Update};
+use super::{DispatchTarget, Payload, Source, SourceId, SourceKind, SourceSpec, Update};
 use crate::config::{AlertmanagerConfig, Config, DockerConfig, GithubConfig, MlflowConfig};
 use crate::error::SourceError;
 use crate::state::Store;
@@ -78,7 +78,7 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
         let src = DockerSource::lazy(cfg.clone(), rx, Arc::new(Notify::new()), cancel.clone());
         polls.spawn(poll_bounded(id, src, timeout));
         if cfg.swarm {
-            polls.spawn(poll_bounded(id, SwarmSource::new(cfg.clone()), timeout));
+            polls.spawn(poll_swarm_once(id, SwarmSource::new(cfg.clone()), timeout));
         }
     }
     for (id, source) in http_sources(config, store) {
@@ -115,6 +115,23 @@ async fn poll_bounded<S: Source>(id: SourceId, mut source: S, timeout: Duration)
         source: id,
         at: Utc::now(),
         result,
+    }
+}
+
+/// One swarm poll cut off after `timeout`; even a timeout travels inside
+/// `Payload::Swarm`, so it never marks the engine's containers unreadable.
+async fn poll_swarm_once(id: SourceId, mut source: SwarmSource, timeout: Duration) -> Update {
+    let target = source.target();
+    let poll = tokio::time::timeout(timeout, source.read())
+        .await
+        .unwrap_or(Err(SourceError::Timeout {
+            target,
+            secs: timeout.as_secs(),
+        }));
+    Update::Polled {
+        source: id,
+        at: Utc::now(),
+        result: Ok(Payload::Swarm(poll)),
     }
 }
 
