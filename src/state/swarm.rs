@@ -424,6 +424,42 @@ mod tests {
     }
 
     #[test]
+    fn apply_keeps_the_last_snapshot_through_errors_and_drops_it_for_a_non_manager() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let later = at + chrono::TimeDelta::seconds(2);
+        let snapshot = SwarmSnapshot {
+            services: vec![service(3, 3)],
+            ..SwarmSnapshot::default()
+        };
+        let mut slot = None;
+        assert!(apply(&mut slot, at, Ok(Some(snapshot.clone()))));
+        assert!(
+            !apply(&mut slot, later, Ok(Some(snapshot.clone()))),
+            "same data"
+        );
+        let error = SourceError::Other("manager gone".into());
+        assert!(apply(&mut slot, later, Err(error.clone())));
+        let kept = slot.clone().unwrap();
+        assert_eq!(
+            (kept.snapshot, kept.error, kept.at),
+            (snapshot.clone(), Some(error), later),
+            "the time of the last good read"
+        );
+        assert!(
+            apply(&mut slot, later, Ok(Some(snapshot))),
+            "the error cleared"
+        );
+        assert!(apply(&mut slot, later, Ok(None)));
+        assert_eq!(slot, None);
+        assert!(!apply(
+            &mut slot,
+            later,
+            Err(SourceError::Other("x".into()))
+        ));
+        assert_eq!(slot, None, "an error alone makes no slice");
+    }
+
+    #[test]
     fn nodes_down_are_critical_and_drained_ones_warn() {
         let mut n = Node {
             id: "n1".into(),
