@@ -130,7 +130,7 @@ swarm_start() {
 
 swarm_stop() {
   [ -n "$SWARM_DIR" ] || return 0
-  local node pid ns s f t0
+  local node pid ns s f t0 alive
   t0=$(date +%s%N)
   if [ -S "$(swarm_sock manager)" ]; then
     s=$(swarm_docker manager service ls -q 2>/dev/null || true)
@@ -145,6 +145,18 @@ swarm_stop() {
   done
   for pid in "${leaving[@]}"; do wait "$pid" 2>/dev/null || true; done
   for pid in "${SWARM_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # dockerd stops its containers within --shutdown-timeout 5; KILL what hangs past 15 s.
+  local n
+  for n in $(seq 1 150); do
+    alive=0
+    for pid in "${SWARM_PIDS[@]}"; do
+      # An exited child stays a zombie (kill -0 succeeds) until it is waited for.
+      case "$(ps -o stat= -p "$pid" 2>/dev/null)" in '' | Z*) ;; *) alive=1 ;; esac
+    done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${SWARM_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "${SWARM_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   SWARM_PIDS=()
   # containerd shims are reparented to PID 1: find them by namespace.
