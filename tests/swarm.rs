@@ -557,6 +557,45 @@ async fn the_feed_records_a_scale_and_failed_tasks() {
 }
 
 #[test]
+fn swarm_actions_name_their_target_host_and_audit_verb() {
+    let action = |op| Action::Swarm {
+        source: SourceId(2),
+        host: "docker edge".to_owned(),
+        id: "abc123".to_owned(),
+        name: "api".to_owned(),
+        op,
+    };
+    let cases = [
+        (
+            SwarmOp::Scale(3),
+            "Scale to 3 replicas service",
+            "service_scale:3",
+        ),
+        (
+            SwarmOp::ForceUpdate,
+            "Rolling restart of service",
+            "service_force_update",
+        ),
+        (SwarmOp::Rollback, "Roll back service", "service_rollback"),
+        (
+            SwarmOp::Availability(Availability::Drain),
+            "Set availability 'drain' of node",
+            "node_availability:drain",
+        ),
+    ];
+    for (op, label, audit) in cases {
+        let a = action(op);
+        assert_eq!(
+            (a.label().as_str(), a.target(), a.host()),
+            (label, "api", "docker edge")
+        );
+        assert_eq!(a.audit_name(), (audit.to_owned(), "abc123".to_owned()));
+        assert_eq!(a.source(), SourceId(2));
+        assert!(!a.is_destructive() && !a.needs_double_confirm());
+    }
+}
+
+#[test]
 fn the_swarm_key_defaults_to_true_and_can_be_turned_off() {
     let env = |_: &str| -> Option<String> { None };
     let on = config::parse(
