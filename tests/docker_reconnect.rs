@@ -70,6 +70,7 @@ async fn engine_gone_keeps_last_data_then_recovers() {
         interval: std::time::Duration::from_secs(2),
         cert_path: None,
         tls_verify: false,
+        swarm: true,
     };
     let cancel = CancellationToken::new();
     let (_focus, rx) = watch::channel(Focus::default());

@@ -10,11 +10,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::audit::{AuditLog, Entry};
-use super::{Action, ContainerOp};
+use super::{Action, ContainerOp, SwarmOp};
 use crate::config::{AlertmanagerConfig, DockerConfig};
 use crate::error::SourceError;
 use crate::sources::alertmanager::AlertmanagerSource;
-use crate::sources::docker::{self, errors};
+use crate::sources::docker::{self, cluster, errors};
 use crate::sources::github::{self, Api};
 use crate::sources::mlflow::{self, MlflowClient};
 use crate::state::{SourceId, Update};
@@ -102,6 +102,7 @@ impl Executor {
     async fn dispatch(&self, action: &Action) -> Result<(), SourceError> {
         match action {
             Action::Container { source, id, op, .. } => self.container(*source, id, op).await,
+            Action::Swarm { source, id, op, .. } => self.swarm(*source, id, *op).await,
             Action::Silence {
                 source,
                 matchers,
@@ -163,18 +164,33 @@ impl Executor {
         id: &str,
         op: &ContainerOp,
     ) -> Result<(), SourceError> {
-        let (client, target) = match (self.docker.get(&source), self.configs.get(&source)) {
-            (Some((client, target)), _) => (client.clone(), target.clone()),
-            (None, Some(cfg)) => (docker::connect(cfg)?, cfg.host.clone()),
-            (None, None) => {
-                return Err(SourceError::Other(
-                    "no Docker engine for this source".into(),
-                ));
-            }
-        };
+        let (client, target) = self.engine(source)?;
         container(&client, id, op)
             .await
             .map_err(|e| errors::map(&target, &e))
+    }
+
+    /// Updates a Swarm service or node through the manager of `source`.
+    async fn swarm(&self, source: SourceId, id: &str, op: SwarmOp) -> Result<(), SourceError> {
+        let (client, target) = self.engine(source)?;
+        let (client, target) = (&client, target.as_str());
+        match op {
+            SwarmOp::Scale(n) => cluster::scale(client, target, id, n).await,
+            SwarmOp::ForceUpdate => cluster::force_update(client, target, id).await,
+            SwarmOp::Rollback => cluster::rollback(client, target, id).await,
+            SwarmOp::Availability(a) => cluster::set_availability(client, target, id, a).await,
+        }
+    }
+
+    /// The client of a Docker source and its address, connecting when needed.
+    fn engine(&self, source: SourceId) -> Result<(Docker, String), SourceError> {
+        match (self.docker.get(&source), self.configs.get(&source)) {
+            (Some((client, target)), _) => Ok((client.clone(), target.clone())),
+            (None, Some(cfg)) => Ok((docker::connect(cfg)?, cfg.host.clone())),
+            (None, None) => Err(SourceError::Other(
+                "no Docker engine for this source".into(),
+            )),
+        }
     }
 
     fn alertmanager_for(&self, source: SourceId) -> Result<AlertmanagerSource, SourceError> {
@@ -284,6 +300,7 @@ async fn github_action(api: &Api, action: &Action) -> Result<(), SourceError> {
             )
         }
         Action::Container { .. }
+        | Action::Swarm { .. }
         | Action::Silence { .. }
         | Action::ExpireSilence { .. }
         | Action::SetAlias { .. }

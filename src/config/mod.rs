@@ -62,6 +62,7 @@ impl Default for Config {
                 interval: std::time::Duration::from_secs(2),
                 cert_path: None,
                 tls_verify: false,
+                swarm: true,
             }],
             github: None,
             mlflow: None,

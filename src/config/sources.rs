@@ -34,6 +34,8 @@ pub struct DockerConfig {
     pub cert_path: Option<PathBuf>,
     /// Whether to verify the engine's TLS certificate.
     pub tls_verify: bool,
+    /// Whether a Swarm manager's services, tasks and nodes are polled too.
+    pub swarm: bool,
 }
 
 /// The model registry of an `MLflow` tracking server.
@@ -97,6 +99,13 @@ pub(crate) struct RawDocker {
     cert_path: Option<PathBuf>,
     #[serde(default)]
     tls_verify: bool,
+    #[serde(default = "yes")]
+    swarm: bool,
+}
+
+/// Serde's default for keys that are on unless turned off.
+fn yes() -> bool {
+    true
 }
 
 /// The `[mlflow]` table as written.
@@ -163,6 +172,7 @@ pub(crate) fn docker_default(env: Env<'_>) -> Result<DockerConfig, String> {
         interval: Duration::from_secs(2),
         cert_path: set("DOCKER_CERT_PATH").map(PathBuf::from),
         tls_verify: set("DOCKER_TLS_VERIFY").is_some(),
+        swarm: true,
     })
 }
 
@@ -200,6 +210,7 @@ pub(crate) fn docker(raw: Vec<RawDocker>, env: Env<'_>) -> Result<Vec<DockerConf
             interval: interval(&path, table.interval.as_deref(), Duration::from_secs(2))?,
             cert_path: table.cert_path.map(|p| expand_home(p, env)),
             tls_verify: table.tls_verify,
+            swarm: table.swarm,
         });
     }
     Ok(engines)

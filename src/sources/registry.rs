@@ -12,12 +12,13 @@ use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use super::alertmanager::AlertmanagerSource;
+use super::docker::cluster::SwarmSource;
 use super::docker::{self, DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
 use super::github::{self, GithubSource};
 use super::mlflow::{self, MlflowClient, MlflowSource};
 use super::prometheus::PrometheusSource;
-use super::{DispatchTarget, Source, SourceId, SourceKind, SourceSpec, Update};
+use super::{DispatchTarget, Payload, Source, SourceId, SourceKind, SourceSpec, Update};
 use crate::config::{AlertmanagerConfig, Config, DockerConfig, GithubConfig, MlflowConfig};
 use crate::error::SourceError;
 use crate::state::Store;
@@ -76,6 +77,9 @@ pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration
         let (_focus, rx) = watch::channel(Focus::default());
         let src = DockerSource::lazy(cfg.clone(), rx, Arc::new(Notify::new()), cancel.clone());
         polls.spawn(poll_bounded(id, src, timeout));
+        if cfg.swarm {
+            polls.spawn(poll_swarm_once(id, SwarmSource::new(cfg.clone()), timeout));
+        }
     }
     for (id, source) in http_sources(config, store) {
         polls.spawn(poll_once(id, source, timeout));
@@ -111,6 +115,23 @@ async fn poll_bounded<S: Source>(id: SourceId, mut source: S, timeout: Duration)
         source: id,
         at: Utc::now(),
         result,
+    }
+}
+
+/// One swarm poll cut off after `timeout`; even a timeout travels inside
+/// `Payload::Swarm`, so it never marks the engine's containers unreadable.
+async fn poll_swarm_once(id: SourceId, mut source: SwarmSource, timeout: Duration) -> Update {
+    let target = source.target();
+    let poll = tokio::time::timeout(timeout, source.read())
+        .await
+        .unwrap_or(Err(SourceError::Timeout {
+            target,
+            secs: timeout.as_secs(),
+        }));
+    Update::Polled {
+        source: id,
+        at: Utc::now(),
+        result: Ok(Payload::Swarm(poll)),
     }
 }
 
@@ -184,6 +205,7 @@ pub struct Pollers {
     handles: HashMap<SourceId, DriverHandle>,
     focus: HashMap<SourceId, watch::Sender<Focus>>,
     docker: HashMap<SourceId, DockerConfig>,
+    swarm_refresh: HashMap<SourceId, Arc<Notify>>,
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     mlflow: HashMap<SourceId, MlflowClient>,
     github: HashMap<SourceId, GithubLinks>,
@@ -336,6 +358,39 @@ impl Pollers {
         self.handles.insert(id, handle);
         self.focus.insert(id, focus_tx);
         self.docker.insert(id, cfg.clone());
+        if cfg.swarm {
+            self.start_swarm(id, cfg, tx, cancel);
+        }
+    }
+
+    /// Starts the Swarm poller of a Docker source: same id and poll policy, its own
+    /// refresh-now (one `Notify` wakes only one waiter).
+    fn start_swarm(
+        &mut self,
+        id: SourceId,
+        cfg: &DockerConfig,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        let Some(policy) = self.handles.get(&id).map(|h| h.policy.subscribe()) else {
+            return;
+        };
+        let refresh = Arc::new(Notify::new());
+        let links = driver::DriverLinks {
+            tx: tx.clone(),
+            policy,
+            refresh: Arc::clone(&refresh),
+            cancel: cancel.clone(),
+        };
+        let source = SwarmSource::new(cfg.clone());
+        let task = self.tasks.spawn(driver::run(
+            source,
+            id,
+            Schedule::for_interval(cfg.interval),
+            links,
+        ));
+        self.owners.insert(task.id(), id);
+        self.swarm_refresh.insert(id, refresh);
     }
 
     fn start_source<S: Source>(
@@ -475,6 +530,9 @@ impl Pollers {
             }
             if let Some(h) = self.handles.get(id) {
                 h.refresh.notify_one();
+            }
+            if let Some(r) = self.swarm_refresh.get(id) {
+                r.notify_one();
             }
         }
     }

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::alert::Matcher;
+use super::swarm::Availability;
 use super::source::SourceId;
 
 /// What can be done to a container.
@@ -54,6 +55,41 @@ impl ContainerOp {
     }
 }
 
+/// What can be done to a Swarm service or node, through its manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwarmOp {
+    /// Set a replicated service's replica count.
+    Scale(u64),
+    /// Replace every task of a service, batch by batch (`service update --force`).
+    ForceUpdate,
+    /// Put a service back on its previous spec.
+    Rollback,
+    /// Set a node's availability.
+    Availability(Availability),
+}
+
+impl SwarmOp {
+    /// The verb phrase shown in confirmations and toasts.
+    pub fn label(self) -> String {
+        match self {
+            SwarmOp::Scale(n) => format!("Scale to {n} replicas service"),
+            SwarmOp::ForceUpdate => "Rolling restart of service".into(),
+            SwarmOp::Rollback => "Roll back service".into(),
+            SwarmOp::Availability(a) => format!("Set availability '{}' of node", a.as_str()),
+        }
+    }
+
+    /// The name written to the audit log.
+    pub fn name(self) -> String {
+        match self {
+            SwarmOp::Scale(n) => format!("service_scale:{n}"),
+            SwarmOp::ForceUpdate => "service_force_update".into(),
+            SwarmOp::Rollback => "service_rollback".into(),
+            SwarmOp::Availability(a) => format!("node_availability:{}", a.as_str()),
+        }
+    }
+}
+
 /// The signals offered by the kill chooser.
 pub const KILL_SIGNALS: [&str; 6] = [
     "SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
@@ -88,6 +124,19 @@ pub enum Action {
         name: String,
         /// What to do.
         op: ContainerOp,
+    },
+    /// Act on a Swarm service or node through the manager that lists it.
+    Swarm {
+        /// The manager's Docker source.
+        source: SourceId,
+        /// Its label (`docker local`).
+        host: String,
+        /// The service's or node's id.
+        id: String,
+        /// The service's name or the node's hostname.
+        name: String,
+        /// What to do.
+        op: SwarmOp,
     },
     // -- alertmanager
     /// Create a silence in Alertmanager, starting now.
@@ -188,6 +237,7 @@ impl Action {
     pub fn label(&self) -> String {
         match self {
             Action::Container { op, .. } => op.label(),
+            Action::Swarm { op, .. } => op.label(),
             Action::Silence { duration, .. } => {
                 format!("Silence for {}", super::duration::Display(*duration))
             }
@@ -211,7 +261,7 @@ impl Action {
     /// What it acts on (`web-1`).
     pub fn target(&self) -> &str {
         match self {
-            Action::Container { name, .. } => name,
+            Action::Container { name, .. } | Action::Swarm { name, .. } => name,
             Action::Silence { alert, .. } => alert,
             Action::ExpireSilence { id, .. } => id,
             Action::SetAlias { model, .. }
@@ -226,6 +276,7 @@ impl Action {
     pub fn host(&self) -> &str {
         match self {
             Action::Container { host, .. }
+            | Action::Swarm { host, .. }
             | Action::Silence { host, .. }
             | Action::ExpireSilence { host, .. }
             | Action::SetAlias { host, .. }
@@ -240,6 +291,7 @@ impl Action {
     pub fn source(&self) -> SourceId {
         match self {
             Action::Container { source, .. }
+            | Action::Swarm { source, .. }
             | Action::Silence { source, .. }
             | Action::ExpireSilence { source, .. }
             | Action::SetAlias { source, .. }
@@ -265,6 +317,7 @@ impl Action {
     pub fn audit_name(&self) -> (String, String) {
         match self {
             Action::Container { id, op, .. } => (op.name(), id.clone()),
+            Action::Swarm { id, op, .. } => (op.name(), id.clone()),
             Action::Silence {
                 matchers, duration, ..
             } => {

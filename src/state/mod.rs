@@ -13,6 +13,7 @@ pub mod pipeline;
 mod severity;
 pub mod source;
 pub mod stuck;
+pub mod swarm;
 pub mod trace;
 pub mod update;
 
@@ -36,6 +37,9 @@ pub struct SourceState {
     pub last_ok: Option<DateTime<Utc>>,
     /// The last good snapshot, kept through errors.
     pub data: Option<Payload>,
+    /// A Swarm manager's services, tasks and nodes (Docker sources with `swarm = true`
+    /// whose engine is a manager); polled apart from `data`.
+    pub swarm: Option<swarm::Swarm>,
 }
 
 /// Every configured source, indexed by `SourceId`.
@@ -59,6 +63,7 @@ impl Store {
                 health: Health::NeverPolled,
                 last_ok: None,
                 data: None,
+                swarm: None,
             })
             .collect();
         Store {
@@ -99,6 +104,11 @@ impl Store {
     /// Applies one update; returns whether anything visible changed.
     pub fn apply(&mut self, update: Update) -> bool {
         match update {
+            Update::Polled {
+                source,
+                at,
+                result: Ok(Payload::Swarm(poll)),
+            } => self.apply_swarm(source, at, poll),
             Update::Polled { source, at, result } => {
                 if let Ok(Payload::Containers(containers)) = &result {
                     self.container_history.record(source, containers);
@@ -136,6 +146,22 @@ impl Store {
                 true
             }
         }
+    }
+}
+
+impl Store {
+    /// Keeps a swarm poll beside the source's containers and feeds what changed.
+    fn apply_swarm(&mut self, source: SourceId, at: DateTime<Utc>, poll: swarm::SwarmPoll) -> bool {
+        let Some(s) = self.sources.get_mut(source.0) else {
+            return false;
+        };
+        if let (Some(old), Ok(Some(new))) = (&s.swarm, &poll) {
+            let label = s.spec.label();
+            for entry in feed::swarm_transitions(&label, &old.snapshot, new, at) {
+                self.feed.push(entry);
+            }
+        }
+        swarm::apply(&mut s.swarm, at, poll)
     }
 }
 

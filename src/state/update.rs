@@ -10,6 +10,7 @@ use super::metric::MetricsSnapshot;
 use super::model::{ModelsSnapshot, RunDetail};
 use super::pipeline::{Pipelines, WorkflowInput};
 use super::source::SourceId;
+use super::swarm::SwarmPoll;
 use crate::error::SourceError;
 
 /// The data of one successful poll: a complete snapshot of that source's slice.
@@ -25,6 +26,9 @@ pub enum Payload {
     Models(ModelsSnapshot),
     /// Recent workflow runs of every watched repository, with the rate limit.
     Pipelines(Pipelines),
+    /// A Docker engine's Swarm, polled apart from its containers: the store keeps it
+    /// beside them (`SourceState::swarm`), so it never replaces them nor their health.
+    Swarm(SwarmPoll),
 }
 
 /// What the dispatch form needs to know about one workflow.

@@ -130,6 +130,12 @@ pub fn item_detail(item: &Item) -> String {
     if let (true, Some(code)) = (item.state == "exited", int("exit_code")) {
         let _ = write!(out, ", exit code {code}");
     }
+    if let (Some(running), Some(desired)) = (int("replicas_running"), int("replicas_desired")) {
+        let _ = write!(out, ", {running}/{desired} running");
+    }
+    if let Some(a) = item.fields.get("availability").and_then(|a| a.as_str()) {
+        let _ = write!(out, ", {a}");
+    }
     if let (Some(elapsed), Some(usual)) = (int("elapsed_seconds"), int("usual_seconds")) {
         let _ = write!(
             out,

@@ -16,6 +16,14 @@ use crate::state::{Severity, SourceState};
 
 /// The items of one source's last good data at `now` (a run can turn stuck).
 pub fn source_items(s: &SourceState, now: DateTime<Utc>) -> Vec<Item> {
+    let mut items = data_items(s, now);
+    if let Some(swarm) = &s.swarm {
+        items.extend(super::swarm_items::items(&s.spec.name, &swarm.snapshot));
+    }
+    items
+}
+
+fn data_items(s: &SourceState, now: DateTime<Utc>) -> Vec<Item> {
     match &s.data {
         Some(Payload::Containers(list)) => list
             .iter()
@@ -36,7 +44,7 @@ pub fn source_items(s: &SourceState, now: DateTime<Utc>) -> Vec<Item> {
             .into_iter()
             .map(|r| run_item(&s.spec.name, r, stuck(r, &p.runs, now)))
             .collect(),
-        None => Vec::new(),
+        Some(Payload::Swarm(_)) | None => Vec::new(),
     }
 }
 
@@ -89,7 +97,7 @@ fn version_item(source: &str, model: &str, v: &ModelVersion) -> Item {
     }
 }
 
-fn object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+pub(super) fn object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
     match value {
         serde_json::Value::Object(map) => map,
         _ => serde_json::Map::new(),

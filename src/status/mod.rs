@@ -4,6 +4,7 @@
 
 mod attention;
 mod items;
+mod swarm_items;
 
 use std::fmt::Write as _;
 use std::time::Duration;

@@ -110,6 +110,8 @@ pub fn data_summary(data: Option<&Payload>) -> Option<String> {
         }
         Payload::Models(snapshot) => models_summary(snapshot),
         Payload::Pipelines(p) => pipelines_summary(p),
+        // Never stored as a source's data: the store keeps it in `SourceState::swarm`.
+        Payload::Swarm(_) => return None,
     })
 }
 

@@ -229,6 +229,7 @@ pub fn engine_config(host: &str) -> DockerConfig {
         interval: Duration::from_secs(2),
         cert_path: None,
         tls_verify: false,
+        swarm: true,
     }
 }
 

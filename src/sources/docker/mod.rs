@@ -3,12 +3,14 @@
 //! Stats are sampled by a background task (`sampler`) for what is on screen, and
 //! each poll attaches the latest samples.
 
+pub mod cluster;
 mod convert;
 pub mod errors;
 mod events;
 pub mod logs;
 mod sampler;
 mod stats;
+pub mod swarm;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

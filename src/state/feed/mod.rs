@@ -3,6 +3,7 @@
 //! detection (`transitions`) is a pure function of two snapshots.
 
 mod detect;
+mod swarm;
 #[cfg(test)]
 mod tests;
 
@@ -11,6 +12,26 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 
 pub use detect::transitions;
+
+/// The Swarm transitions between two snapshots of the manager behind `source`.
+pub fn swarm_transitions(
+    source: &str,
+    old: &super::swarm::SwarmSnapshot,
+    new: &super::swarm::SwarmSnapshot,
+    at: DateTime<Utc>,
+) -> Vec<FeedEntry> {
+    swarm::swarm(old, new)
+        .into_iter()
+        .map(|(kind, severity, text)| FeedEntry {
+            id: 0,
+            at,
+            source: source.to_owned(),
+            kind,
+            severity,
+            text,
+        })
+        .collect()
+}
 
 use super::Severity;
 
@@ -30,6 +51,10 @@ pub enum FeedKind {
     Alert,
     /// An action taken from flightdeck, with its outcome.
     Action,
+    /// A Swarm service was created, scaled, updated or removed, or its tasks failed.
+    Service,
+    /// A Swarm node went down or up, or was drained, paused or activated.
+    Node,
 }
 
 impl FeedKind {
@@ -41,6 +66,8 @@ impl FeedKind {
             FeedKind::Model => "model",
             FeedKind::Alert => "alert",
             FeedKind::Action => "action",
+            FeedKind::Service => "service",
+            FeedKind::Node => "node",
         }
     }
 }
