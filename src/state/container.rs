@@ -161,7 +161,8 @@ pub struct Container {
     /// Restarting over and over: restarted at least `CRASH_LOOP_RESTARTS` times
     /// in the last `CRASH_WINDOW_SECS`, or being restarted now.
     pub crash_loop: bool,
-    /// Deaths not asked for in the last `CRASH_WINDOW_SECS`, as the engine's events tell.
+    /// Restarts after deaths nobody asked for in the last `CRASH_WINDOW_SECS`,
+    /// as the engine's events tell.
     pub recent_restarts: u32,
     /// Stopped or killed on request (`docker stop`/`kill`, or flightdeck's own action).
     pub stopped_on_request: bool,
@@ -180,7 +181,7 @@ pub const REVISION_LABEL: &str = "org.opencontainers.image.revision";
 /// The OCI label that names the repository an image was built from.
 pub const SOURCE_LABEL: &str = "org.opencontainers.image.source";
 
-/// How far back deaths count towards a crash loop.
+/// How far back restarts count towards a crash loop.
 pub const CRASH_WINDOW_SECS: i64 = 300;
 /// Restarts within `CRASH_WINDOW_SECS` that make a crash loop.
 pub const CRASH_LOOP_RESTARTS: u32 = 2;

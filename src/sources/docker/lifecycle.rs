@@ -1,5 +1,5 @@
-//! What the engine's recent events say about each container's last runs: deaths
-//! nobody asked for (a crash loop) and stops or kills on request. Fed by the
+//! What the engine's recent events say about each container's last runs: restarts
+//! after deaths nobody asked for (a crash loop) and stops or kills on request. Fed by the
 //! event follower and, once per connection, by the engine's buffered past events,
 //! so even a one-shot `status` knows. Judging is pure: `now` comes in.
 
@@ -37,8 +37,8 @@ pub struct Lifecycle {
 /// What the marks say about one container at one time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Verdict {
-    /// Deaths not asked for within the crash window.
-    pub deaths: u32,
+    /// Restarts after deaths nobody asked for, within the crash window.
+    pub restarts: u32,
     /// Whether its current stop was asked for.
     pub stopped_on_request: bool,
     /// Whether the marks cover the whole crash window.
@@ -118,15 +118,18 @@ impl Lifecycle {
         let Some(list) = self.marks.get(id) else {
             return out;
         };
-        let mut asked = false;
+        // A restart is a start after a death nobody asked for.
+        let (mut asked, mut died) = (false, false);
         for &(at, mark) in list {
             match mark {
-                Mark::Start => asked = false,
-                Mark::Request => asked = true,
-                Mark::Die if !asked && window_start.is_none_or(|w| at >= w) => {
-                    out.deaths = out.deaths.saturating_add(1);
+                Mark::Start => {
+                    if died && window_start.is_none_or(|w| at >= w) {
+                        out.restarts = out.restarts.saturating_add(1);
+                    }
+                    (asked, died) = (false, false);
                 }
-                Mark::Die => {}
+                Mark::Request => asked = true,
+                Mark::Die => died = !asked,
             }
         }
         // A request during the current run (or since it was last seen starting).
@@ -152,7 +155,7 @@ pub fn judge(c: &mut Container, v: Verdict, now: DateTime<Utc>) {
     c.stopped_on_request = !c.is_running()
         && c.state != ContainerState::Restarting
         && (v.stopped_on_request || policy_says_asked);
-    c.recent_restarts = v.deaths;
+    c.recent_restarts = v.restarts;
     let started_recently = c
         .started_at
         .is_some_and(|s| now.signed_duration_since(s) <= Duration::seconds(CRASH_WINDOW_SECS));
@@ -160,7 +163,7 @@ pub fn judge(c: &mut Container, v: Verdict, now: DateTime<Utc>) {
         !v.covered && c.restart_count >= u64::from(CRASH_LOOP_RESTARTS) && started_recently;
     c.crash_loop = !c.stopped_on_request
         && (c.state == ContainerState::Restarting
-            || v.deaths >= CRASH_LOOP_RESTARTS
+            || v.restarts >= CRASH_LOOP_RESTARTS
             || inspect_says_loop);
 }
 
@@ -223,7 +226,7 @@ mod tests {
     }
 
     #[test]
-    fn deaths_in_the_window_make_a_crash_loop_even_while_up() {
+    fn restarts_in_the_window_make_a_crash_loop_even_while_up() {
         let l = recorded(&[
             ev("start", 0, None),
             ev("die", 2, None),
@@ -233,14 +236,14 @@ mod tests {
         ]);
         let v = l.verdict("abc", Some(t(6)), t(7));
         assert_eq!(
-            (v.deaths, v.covered, v.stopped_on_request),
+            (v.restarts, v.covered, v.stopped_on_request),
             (2, true, false)
         );
         let mut c = container(ContainerState::Running, 6, 2);
         judge(&mut c, v, t(7));
         assert!(c.crash_loop);
         assert_eq!(c.recent_restarts, 2);
-        // Long after, the same deaths are out of the window.
+        // Long after, the same restarts are out of the window.
         let later = t(7 + CRASH_WINDOW_SECS);
         judge(&mut c, l.verdict("abc", Some(t(6)), later), later);
         assert!(!c.crash_loop);
@@ -257,7 +260,7 @@ mod tests {
         ]);
         let v = l.verdict("abc", Some(t(0)), t(9));
         assert!(v.stopped_on_request);
-        assert_eq!(v.deaths, 0);
+        assert_eq!(v.restarts, 0);
         let hup = recorded(&[
             ev("start", 0, None),
             ev("kill", 5, Some("1")),
@@ -265,7 +268,15 @@ mod tests {
         ]);
         let v = hup.verdict("abc", Some(t(0)), t(9));
         assert!(!v.stopped_on_request);
-        assert_eq!(v.deaths, 1);
+        let restarted = recorded(&[
+            ev("start", 0, None),
+            ev("kill", 5, Some("15")),
+            ev("die", 8, None),
+            ev("start", 9, None),
+            ev("die", 12, None),
+            ev("start", 13, None),
+        ]);
+        assert_eq!(restarted.verdict("abc", Some(t(13)), t(14)).restarts, 1);
     }
 
     #[test]
