@@ -303,8 +303,8 @@ async fn stop_start_pause_unpause_through_the_executor() {
     let ex = executor(&e, false, &audit);
 
     let steps: [(ContainerOp, &str, Check); 4] = [
-        (ContainerOp::Stop, "stopped", |c| {
-            c.state == ContainerState::Exited && c.exit_code == Some(0)
+        (ContainerOp::Stop, "stopped on request", |c| {
+            c.state == ContainerState::Exited && c.exit_code == Some(0) && c.stopped_on_request
         }),
         (ContainerOp::Start, "started", is_running),
         (ContainerOp::Pause, "paused", |c| {
