@@ -96,9 +96,11 @@ impl Lifecycle {
         self.covered_since = Some(self.covered_since.map_or(since, |c| c.min(since)));
     }
 
-    /// Forgets containers that are no longer listed.
-    pub fn retain(&mut self, alive: impl Fn(&str) -> bool) {
-        self.marks.retain(|id, _| alive(id));
+    /// Forgets containers that are no longer listed, unless a mark of theirs is
+    /// newer than `keep_after` (created since the list was read, not listed yet).
+    pub fn retain(&mut self, alive: impl Fn(&str) -> bool, keep_after: DateTime<Utc>) {
+        self.marks
+            .retain(|id, marks| alive(id) || marks.back().is_some_and(|(at, _)| *at >= keep_after));
     }
 
     /// What the marks say about container `id` at `now`, whose current run
@@ -308,6 +310,23 @@ mod tests {
         stopped.detail.restart_policy = "always".into();
         judge(&mut stopped, v, t(1));
         assert!(stopped.stopped_on_request && !stopped.crash_loop);
+    }
+
+    #[test]
+    fn unlisted_containers_are_forgotten_unless_just_seen() {
+        let mut l = recorded(&[ev("die", 0, None)]);
+        l.retain(|_| false, t(-10));
+        assert_eq!(
+            l.verdict("abc", None, t(1)),
+            Verdict {
+                restarts: 0,
+                stopped_on_request: false,
+                covered: true
+            }
+        );
+        assert!(l.marks.contains_key("abc"));
+        l.retain(|_| false, t(10));
+        assert!(l.marks.is_empty());
     }
 
     #[test]

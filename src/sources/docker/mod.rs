@@ -253,7 +253,8 @@ impl Source for DockerSource {
         }
         let verdicts: HashMap<&str, lifecycle::Verdict> = match self.lifecycle.lock() {
             Ok(mut l) => {
-                l.retain(|id| self.cache.contains_key(id));
+                let recent = now.checked_sub_signed(chrono::Duration::minutes(1));
+                l.retain(|id| self.cache.contains_key(id), recent.unwrap_or(now));
                 let judged = self.cache.values().map(|(_, c)| c);
                 judged
                     .map(|c| (c.id.as_str(), l.verdict(&c.id, c.started_at, now)))
