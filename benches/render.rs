@@ -50,6 +50,9 @@ fn container(i: usize, at: chrono::DateTime<Utc>, cpu: f64) -> Container {
         finished_at: None,
         exit_code: (state == ContainerState::Exited).then_some(1),
         restart_count: u64::try_from(i % 4).unwrap_or(0),
+        crash_loop: false,
+        recent_restarts: 0,
+        stopped_on_request: false,
         ports: vec![format!("0.0.0.0:{}->80/tcp", 8000 + i)],
         labels: BTreeMap::new(),
         stats: Some(ContainerStats {

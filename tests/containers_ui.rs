@@ -8,11 +8,14 @@ mod common;
 mod fixtures;
 
 use common::{at, screen, theme};
-use fixtures::{api, db, docker_app, feed, history, id_of, job, pane, realistic, render_pane, web};
+use fixtures::{
+    api, db, docker_app, feed, history, id_of, job, pane, realistic, render_pane, running, web,
+};
 use flightdeck::app::App;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::error::SourceError;
+use flightdeck::state::container::{Container, ContainerState};
 use flightdeck::state::{SourceId, Update};
 use flightdeck::theme::Role;
 use flightdeck::ui::panes::containers::{ContainerRow, ContainersView, rows};
@@ -160,6 +163,11 @@ fn detail_view_with_probes_env_and_revision() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("detail_web_{w}x{h}"), pane(&a, &view, w, h));
     }
+    let whole = pane(&a, &view, 120, 40);
+    assert!(
+        whole.contains("                      second line"),
+        "every line of a probe's output:\n{whole}"
+    );
     view.detail_scroll = 12;
     insta::assert_snapshot!("detail_web_scrolled_80x24", pane(&a, &view, 80, 24));
     let b = render_pane(
@@ -340,4 +348,78 @@ fn full_screen_containers_120x40() {
     let mut a = loaded();
     a.size = (120, 40);
     insta::assert_snapshot!("full_screen_containers_120x40", screen(&a, 120, 40));
+}
+
+/// A crash loop, a failed start, a stop on request and an OOM kill, as the source judges them.
+fn troubled() -> Vec<Container> {
+    let mut looping = running("looper", "acme/loop:1");
+    looping.started_at = Some(at(-3));
+    looping.exit_code = Some(1);
+    looping.restart_count = 9;
+    looping.crash_loop = true;
+    looping.recent_restarts = 4;
+    let mut failed = running("nostart", "acme/bad:1");
+    failed.state = ContainerState::Created;
+    failed.started_at = None;
+    failed.exit_code = Some(127);
+    failed.detail.error =
+        r#"exec: "/nonexistent": stat /nonexistent: no such file or directory"#.into();
+    let mut asked = running("asked", "acme/web:1");
+    asked.state = ContainerState::Exited;
+    asked.exit_code = Some(137);
+    asked.finished_at = Some(at(-120));
+    asked.stopped_on_request = true;
+    let mut oom = running("hungry", "acme/etl:1");
+    oom.state = ContainerState::Exited;
+    oom.exit_code = Some(137);
+    oom.finished_at = Some(at(-60));
+    oom.detail.oom_killed = true;
+    vec![looping, failed, asked, oom]
+}
+
+fn detail_of(a: &App, name: &str) -> String {
+    let view = ContainersView {
+        detail: Some(format!("c:0:{}", id_of(name))),
+        ..ContainersView::default()
+    };
+    pane(a, &view, 120, 40)
+}
+
+#[test]
+fn crash_loops_failed_starts_stops_on_request_and_oom_kills_read_true() {
+    let mut a = docker_app(&["local"]);
+    feed(&mut a, 0, 0, troubled());
+    let table = pane(&a, &ContainersView::default(), 120, 40);
+    let line = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line("looper").contains("↻ crash loop"), "{table}");
+    assert!(line("looper").contains("4×/5m · exit 1"), "{table}");
+    assert!(line("nostart").contains("start failed"), "{table}");
+    assert!(line("asked").contains("stopped · 2m ago"), "{table}");
+    let problems = ContainersView {
+        problems_only: true,
+        ..ContainersView::default()
+    };
+    let shown = pane(&a, &problems, 120, 40);
+    for (name, listed) in [
+        ("looper", true),
+        ("nostart", true),
+        ("hungry", true),
+        ("asked", false),
+    ] {
+        assert_eq!(shown.contains(name), listed, "{name} under `!`:\n{shown}");
+    }
+    let detail = detail_of(&a, "nostart");
+    assert!(
+        detail.contains(r#"error     failed to start: exec: "/nonexistent""#),
+        "{detail}"
+    );
+    assert!(detail_of(&a, "hungry").contains("killed out of memory"));
+    assert!(detail_of(&a, "looper").contains("restarts  crash loop: 4 in the last 5m"));
+    assert!(detail_of(&a, "asked").contains("stopped on request (exit 137)"));
 }

@@ -303,8 +303,8 @@ async fn stop_start_pause_unpause_through_the_executor() {
     let ex = executor(&e, false, &audit);
 
     let steps: [(ContainerOp, &str, Check); 4] = [
-        (ContainerOp::Stop, "stopped", |c| {
-            c.state == ContainerState::Exited && c.exit_code == Some(0)
+        (ContainerOp::Stop, "stopped on request", |c| {
+            c.state == ContainerState::Exited && c.exit_code == Some(0) && c.stopped_on_request
         }),
         (ContainerOp::Start, "started", is_running),
         (ContainerOp::Pause, "paused", |c| {
@@ -751,4 +751,140 @@ async fn status_reports_each_container_with_its_severity() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+// -- what is reported is true at every poll ----------------------------------------
+
+/// Waits (CLI `inspect`, deadline loop) until `c` has been restarted `n` times by its policy.
+async fn wait_restarts(c: &Started, n: u64, timeout: Duration) {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let count = docker_ok(&["inspect", "-f", "{{.RestartCount}}", &c.id]);
+        if count.parse::<u64>().is_ok_and(|k| k >= n) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "'{}' restarted {count} times, not {n}, within {timeout:?}",
+            c.name
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The status item of `c` in one fresh `flightdeck status` run.
+async fn status_item(c: &Started) -> (Value, Vec<String>) {
+    let report = flightdeck::status::collect(&local_only_config(), Duration::from_secs(10)).await;
+    let lines: Vec<String> = report
+        .attention
+        .iter()
+        .map(flightdeck::status::Attention::text)
+        .collect();
+    let json = serde_json::to_value(&report).unwrap();
+    let item = json["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["name"] == c.name.as_str()).cloned())
+        .unwrap_or_else(|| panic!("no status item for '{}'", c.name));
+    (item, lines)
+}
+
+/// A container that exits 1 two seconds after each start, restarted by its policy.
+async fn crash_looping(fx: &Fixture) -> Started {
+    let c = fx.run(
+        "crashloop",
+        &["--restart", "always"],
+        &["sh", "-c", "sleep 2; exit 1"],
+    );
+    wait_restarts(&c, 3, Duration::from_secs(30)).await;
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_loop_is_critical_at_every_one_of_ten_status_polls() {
+    require_engine!();
+    let fx = Fixture::new();
+    let c = crash_looping(&fx).await;
+    let mut wrong = Vec::new();
+    for poll in 0..10 {
+        let (item, lines) = status_item(&c).await;
+        let listed = lines.iter().any(|l| l.contains(&c.name));
+        if item["severity"] != "critical" || item["crash_loop"] != true || !listed {
+            wrong.push(format!(
+                "poll {poll}: state={} severity={} crash_loop={} in attention={listed}",
+                item["state"], item["severity"], item["crash_loop"]
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of 10 polls wrong: {wrong:#?}",
+        wrong.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_loop_is_critical_at_every_poll_of_the_source() {
+    require_engine!();
+    let fx = Fixture::new();
+    let c = crash_looping(&fx).await;
+    let mut e = Engine::connect();
+    let mut wrong = Vec::new();
+    for poll in 0..10 {
+        let seen = e.find(&c.name).await.expect("listed");
+        if seen.severity() != Severity::Critical || !seen.crash_loop {
+            wrong.push(format!("poll {poll}: {}", brief(&seen)));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of 10 polls wrong: {wrong:#?}",
+        wrong.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_that_was_asked_for_is_not_critical() {
+    require_engine!();
+    let fx = Fixture::new();
+    // No TERM handler as PID 1: the stop waits out --stop-timeout and kills (exit 137).
+    let c = fx.run("asked", &[], &["sleep", "100000"]);
+    let mut e = Engine::connect();
+    e.wait_for(&c.name, "running", SHOWS, is_running).await;
+    docker_ok(&["stop", &c.id]);
+    let (item, lines) = status_item(&c).await;
+    assert_eq!(item["state"], "exited", "{item}");
+    assert_eq!(item["exit_code"], 137, "{item}");
+    assert_eq!(item["severity"], "ok", "{item}");
+    assert_eq!(item["stopped_on_request"], true, "{item}");
+    assert!(!lines.iter().any(|l| l.contains(&c.name)), "{lines:#?}");
+    let seen = e
+        .wait_for(&c.name, "exited", SHOWS, |x| {
+            x.state == ContainerState::Exited
+        })
+        .await;
+    assert_eq!(seen.severity(), Severity::Ok, "{}", brief(&seen));
+    assert!(seen.stopped_on_request, "{}", brief(&seen));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_start_is_critical_with_its_error() {
+    require_engine!();
+    let fx = Fixture::new();
+    let c = fx.create_only("nostart", &[], &["/nonexistent"]);
+    assert!(docker_fixtures::docker(&["start", &c.id]).is_err());
+    let (item, lines) = status_item(&c).await;
+    assert_eq!(item["severity"], "critical", "{item}");
+    let error = item["error"].as_str().unwrap_or_default();
+    assert!(error.contains("/nonexistent"), "{item}");
+    let line = lines.iter().find(|l| l.contains(&c.name));
+    assert!(
+        line.is_some_and(|l| l.starts_with("CRITICAL") && l.contains("/nonexistent")),
+        "{lines:#?}"
+    );
+    let mut e = Engine::connect();
+    let seen = e.find(&c.name).await.expect("listed");
+    assert_eq!(seen.severity(), Severity::Critical, "{}", brief(&seen));
+    assert!(seen.detail.error.contains("/nonexistent"), "{seen:?}");
 }

@@ -134,6 +134,7 @@ fn on_action_done(
         kind: FeedKind::Action,
         severity,
         text: text.clone(),
+        fold: None,
     });
     toast(app, text, level);
     vec![Effect::Refresh(vec![action.source()])]

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use super::alert::Matcher;
-use super::swarm::Availability;
 use super::source::SourceId;
+use super::swarm::Availability;
 
 /// What can be done to a container.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -129,6 +129,10 @@ pub struct ContainerDetail {
     pub networks: Vec<String>,
     /// The command line.
     pub command: String,
+    /// Why the engine could not start it (`State.Error`); empty when it could.
+    pub error: String,
+    /// Whether the kernel's OOM killer ended its last run (`State.OOMKilled`).
+    pub oom_killed: bool,
 }
 
 /// One container on one engine.
@@ -154,6 +158,14 @@ pub struct Container {
     pub exit_code: Option<i64>,
     /// Restarts by the restart policy.
     pub restart_count: u64,
+    /// Restarting over and over: restarted at least `CRASH_LOOP_RESTARTS` times
+    /// in the last `CRASH_WINDOW_SECS`, or being restarted now.
+    pub crash_loop: bool,
+    /// Restarts after deaths nobody asked for in the last `CRASH_WINDOW_SECS`,
+    /// as the engine's events tell.
+    pub recent_restarts: u32,
+    /// Stopped or killed on request (`docker stop`/`kill`, or flightdeck's own action).
+    pub stopped_on_request: bool,
     /// Published ports, `0.0.0.0:8080->80/tcp`.
     pub ports: Vec<String>,
     /// The container's labels (which include the image's).
@@ -169,16 +181,29 @@ pub const REVISION_LABEL: &str = "org.opencontainers.image.revision";
 /// The OCI label that names the repository an image was built from.
 pub const SOURCE_LABEL: &str = "org.opencontainers.image.source";
 
+/// How far back restarts count towards a crash loop.
+pub const CRASH_WINDOW_SECS: i64 = 300;
+/// Restarts within `CRASH_WINDOW_SECS` that make a crash loop.
+pub const CRASH_LOOP_RESTARTS: u32 = 2;
+
 impl Container {
-    /// How worried to be: critical when unhealthy, restarting or exited non-zero;
-    /// warning while the health check is starting.
+    /// How worried to be: critical in a crash loop, when unhealthy, restarting,
+    /// dead, after a failed start or a non-zero exit nobody asked for; warning
+    /// while the health check is starting. A stop on request and a removal in
+    /// progress are never critical.
     pub fn severity(&self) -> Severity {
+        if self.state == ContainerState::Removing || (self.stopped_on_request && !self.is_running())
+        {
+            return Severity::Ok;
+        }
         let failed_exit =
             self.state == ContainerState::Exited && self.exit_code.is_some_and(|c| c != 0);
-        if self.health == ContainerHealth::Unhealthy
+        if self.crash_loop
+            || self.health == ContainerHealth::Unhealthy
             || self.state == ContainerState::Restarting
             || self.state == ContainerState::Dead
             || failed_exit
+            || self.has_failed_start()
         {
             Severity::Critical
         } else if self.health == ContainerHealth::Starting {
@@ -186,6 +211,11 @@ impl Container {
         } else {
             Severity::Ok
         }
+    }
+
+    /// Whether the engine could not start it (its `State.Error`, kept until a start succeeds).
+    pub fn has_failed_start(&self) -> bool {
+        !self.detail.error.is_empty() && !self.is_running()
     }
 
     /// Whether the container is running (paused counts as running).
@@ -262,6 +292,9 @@ mod tests {
             finished_at: None,
             exit_code: exit,
             restart_count: 0,
+            crash_loop: false,
+            recent_restarts: 0,
+            stopped_on_request: false,
             ports: vec![],
             labels: BTreeMap::new(),
             stats: None,
@@ -295,6 +328,28 @@ mod tests {
         );
         assert_eq!(
             container(S::Paused, H::Healthy, None).severity(),
+            Severity::Ok
+        );
+    }
+
+    #[test]
+    fn crash_loops_failed_starts_requested_stops_and_removals() {
+        use ContainerHealth as H;
+        use ContainerState as S;
+        let mut looping = container(S::Running, H::None, Some(1));
+        looping.crash_loop = true;
+        assert_eq!(looping.severity(), Severity::Critical);
+        let mut asked = container(S::Exited, H::None, Some(137));
+        assert_eq!(asked.severity(), Severity::Critical);
+        asked.stopped_on_request = true;
+        assert_eq!(asked.severity(), Severity::Ok);
+        let mut failed = container(S::Created, H::None, Some(127));
+        assert_eq!(failed.severity(), Severity::Ok);
+        failed.detail.error = "exec: \"/nonexistent\": no such file or directory".into();
+        assert!(failed.has_failed_start());
+        assert_eq!(failed.severity(), Severity::Critical);
+        assert_eq!(
+            container(S::Removing, H::Unhealthy, None).severity(),
             Severity::Ok
         );
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::Item;
 use super::items::source_items;
 use crate::state::SourceId;
+use crate::state::container::CRASH_WINDOW_SECS;
 use crate::state::health::format_age;
 use crate::state::{Health, Severity, SourceState, Store};
 
@@ -127,6 +128,7 @@ pub fn item_detail(item: &Item) -> String {
         let _ = write!(out, ", {h}");
     }
     let int = |k: &str| item.fields.get(k).and_then(serde_json::Value::as_i64);
+    container_detail(&mut out, item);
     if let (true, Some(code)) = (item.state == "exited", int("exit_code")) {
         let _ = write!(out, ", exit code {code}");
     }
@@ -145,6 +147,33 @@ pub fn item_detail(item: &Item) -> String {
         );
     }
     out
+}
+
+/// A container's crash loop, failed start, OOM kill or requested stop, in words.
+fn container_detail(out: &mut String, item: &Item) {
+    if item.kind != "container" {
+        return;
+    }
+    let flag = |k: &str| item.fields.get(k).and_then(serde_json::Value::as_bool) == Some(true);
+    let int = |k: &str| item.fields.get(k).and_then(serde_json::Value::as_i64);
+    if flag("crash_loop") {
+        let window = minutes(CRASH_WINDOW_SECS);
+        if let Some(n) = int("recent_restarts").filter(|n| *n >= 2) {
+            let _ = write!(out, ", crash loop: {n} restarts in {window}");
+        } else {
+            let n = int("restart_count").unwrap_or(0);
+            let _ = write!(out, ", crash loop: {n} restarts, the last within {window}");
+        }
+    }
+    if flag("stopped_on_request") {
+        out.push_str(", stopped on request");
+    }
+    if flag("oom_killed") {
+        out.push_str(", killed out of memory");
+    }
+    if let Some(error) = item.fields.get("error").and_then(|e| e.as_str()) {
+        let _ = write!(out, ", failed to start: {error}");
+    }
 }
 
 fn minutes(secs: i64) -> String {
@@ -181,6 +210,9 @@ mod tests {
             finished_at: None,
             exit_code: Some(137),
             restart_count: 0,
+            crash_loop: false,
+            recent_restarts: 0,
+            stopped_on_request: false,
             ports: vec![],
             labels: BTreeMap::new(),
             stats: None,

@@ -202,6 +202,11 @@ fn container_item(host: &str, c: &Container) -> Item {
         "health": c.health.as_str(),
         "restart_count": c.restart_count,
         "exit_code": c.exit_code,
+        "crash_loop": c.crash_loop,
+        "recent_restarts": c.recent_restarts,
+        "stopped_on_request": c.stopped_on_request,
+        "oom_killed": c.detail.oom_killed,
+        "error": Some(c.detail.error.as_str()).filter(|e| !e.is_empty()),
     });
     Item {
         kind: "container",

@@ -239,6 +239,7 @@ pub fn keeps(c: &Container, table: &TableView, view: &ContainersView) -> bool {
             .as_deref()
             .is_some_and(|p| contains_ignore_case(p, f))
         || contains_ignore_case(c.state.as_str(), f)
+        || (c.crash_loop && contains_ignore_case("crash loop", f))
         || contains_ignore_case(c.health.as_str(), f)
         || c.ports.iter().any(|p| contains_ignore_case(p, f))
 }

@@ -45,6 +45,9 @@ pub fn running(name: &str, image: &str) -> Container {
         finished_at: None,
         exit_code: None,
         restart_count: 0,
+        crash_loop: false,
+        recent_restarts: 0,
+        stopped_on_request: false,
         ports: vec![],
         labels: BTreeMap::new(),
         stats: None,
@@ -97,6 +100,7 @@ pub fn web() -> Container {
         mounts: vec!["/srv/shop/static → /app/static (ro)".into()],
         networks: vec!["shop_default 172.18.0.3".into()],
         command: "gunicorn shop.wsgi --bind 0.0.0.0:80 --workers 4".into(),
+        ..ContainerDetail::default()
     };
     c
 }

@@ -100,6 +100,10 @@ pub fn container(
             .restart_count
             .and_then(|n| u64::try_from(n).ok())
             .unwrap_or(0),
+        // Judged by the source from the engine's events (`lifecycle`).
+        crash_loop: false,
+        recent_restarts: 0,
+        stopped_on_request: false,
         ports: ports(summary.ports.as_deref().unwrap_or_default()),
         labels,
         stats: None,
@@ -162,6 +166,7 @@ fn detail(inspect: &ContainerInspectResponse) -> ContainerDetail {
                 .join(" ")
         })
         .unwrap_or_default();
+    let state = inspect.state.as_ref();
     ContainerDetail {
         probes,
         restart_policy: restart_policy(inspect),
@@ -169,6 +174,12 @@ fn detail(inspect: &ContainerInspectResponse) -> ContainerDetail {
         mounts: mounts(inspect),
         networks: networks(inspect),
         command,
+        error: state
+            .and_then(|s| s.error.as_deref())
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        oom_killed: state.and_then(|s| s.oom_killed).unwrap_or(false),
     }
 }
 
@@ -306,5 +317,27 @@ mod tests {
             r"'echo '\''hi'\'' && exit 3'"
         );
         assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn a_failed_start_keeps_its_error_and_an_oom_kill_shows() {
+        let summary: ContainerSummary = serde_json::from_str(
+            r#"{"Id":"bad","Names":["/bad"],"Image":"fd-test:1","State":"created","Status":"Created"}"#,
+        )
+        .unwrap();
+        let inspect: ContainerInspectResponse = serde_json::from_str(
+            r#"{"Id":"bad","Name":"/bad","RestartCount":0,
+                "State":{"Status":"created","Running":false,"OOMKilled":true,"ExitCode":127,
+                  "Error":"exec: \"/nonexistent\": stat /nonexistent: no such file or directory\n",
+                  "StartedAt":"0001-01-01T00:00:00Z","FinishedAt":"0001-01-01T00:00:00Z"}}"#,
+        )
+        .unwrap();
+        let c = container(&summary, &inspect).unwrap();
+        assert_eq!(
+            c.detail.error,
+            "exec: \"/nonexistent\": stat /nonexistent: no such file or directory"
+        );
+        assert!(c.detail.oom_killed);
+        assert!(c.has_failed_start());
     }
 }

@@ -1,6 +1,8 @@
 //! Follows the engine's event stream: each container lifecycle or health event
 //! marks that container for re-inspection and wakes the poller at once.
-//! Reconnects by itself with backoff when the engine goes away.
+//! Reconnects by itself with backoff when the engine goes away, replaying what
+//! it missed. Lifecycle events also go to `Lifecycle`, which judges crash loops
+//! and stops on request.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -8,9 +10,18 @@ use std::sync::{Arc, Mutex};
 use bollard::Docker;
 use bollard::models::EventMessage;
 use bollard::query_parameters::EventsOptions;
+use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+
+use super::lifecycle::Lifecycle;
+
+/// How far back the engine's buffered events are read on connecting (it keeps
+/// only its last 256 events anyway).
+const REPLAY_SECS: i64 = 24 * 3600;
+/// Events the engine buffers; a replay this long may have lost older ones.
+const ENGINE_BUFFER: usize = 256;
 
 /// Event actions that change what the pane shows (health events are `health_status: …`).
 const ACTIONS: [&str; 12] = [
@@ -24,18 +35,68 @@ pub fn is_relevant(ev: &EventMessage) -> bool {
     action.starts_with("health_status") || ACTIONS.contains(&action)
 }
 
+fn container_filter() -> HashMap<String, Vec<String>> {
+    HashMap::from([("type".to_owned(), vec!["container".to_owned()])])
+}
+
+/// Reads the engine's buffered container events of the last day up to `now` into
+/// `lifecycle` and notes from when on they are complete. Bounded by `timeout`.
+pub async fn replay(
+    client: &Docker,
+    lifecycle: &Mutex<Lifecycle>,
+    now: DateTime<Utc>,
+    timeout: std::time::Duration,
+) -> bool {
+    let Some(since) = now.checked_sub_signed(Duration::seconds(REPLAY_SECS)) else {
+        return false;
+    };
+    let options = EventsOptions {
+        since: Some(since.timestamp().to_string()),
+        until: Some(now.timestamp().saturating_add(1).to_string()),
+        filters: Some(container_filter()),
+    };
+    let read = client.events(Some(options)).collect::<Vec<_>>();
+    let Ok(answers) = tokio::time::timeout(timeout, read).await else {
+        return false;
+    };
+    let events: Vec<EventMessage> = answers.into_iter().filter_map(Result::ok).collect();
+    let Ok(mut l) = lifecycle.lock() else {
+        return false;
+    };
+    for ev in &events {
+        l.record(ev);
+    }
+    // A full buffer may have dropped older events: complete only from the oldest one.
+    let complete_from = if events.len() >= ENGINE_BUFFER {
+        events
+            .iter()
+            .filter_map(|e| e.time)
+            .min()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+    } else {
+        Some(since)
+    };
+    if let Some(from) = complete_from {
+        l.cover(from);
+    }
+    true
+}
+
 /// Runs until cancelled.
 pub async fn follow(
     client: Docker,
     dirty: Arc<Mutex<HashSet<String>>>,
+    lifecycle: Arc<Mutex<Lifecycle>>,
     refresh: Arc<Notify>,
     cancel: CancellationToken,
 ) {
     let mut failures = 0u32;
+    // After a reconnect, the engine replays what happened since the last event seen.
+    let mut last_seen: Option<i64> = None;
     loop {
-        let filters = HashMap::from([("type".to_owned(), vec!["container".to_owned()])]);
         let options = EventsOptions {
-            filters: Some(filters),
+            since: last_seen.map(|t| t.to_string()),
+            filters: Some(container_filter()),
             ..Default::default()
         };
         let mut stream = client.events(Some(options));
@@ -47,6 +108,10 @@ pub async fn follow(
             match next {
                 Some(Ok(ev)) => {
                     failures = 0;
+                    last_seen = ev.time.or(last_seen);
+                    if let Ok(mut l) = lifecycle.lock() {
+                        l.record(&ev);
+                    }
                     if !is_relevant(&ev) {
                         continue;
                     }

@@ -7,6 +7,7 @@ pub mod cluster;
 mod convert;
 pub mod errors;
 mod events;
+mod lifecycle;
 pub mod logs;
 mod sampler;
 mod stats;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use bollard::Docker;
 use bollard::models::{ContainerInspectResponse, ContainerSummary};
 use bollard::query_parameters::ListContainersOptions;
+use chrono::Utc;
 use futures_util::{StreamExt, stream};
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
@@ -30,6 +32,8 @@ use crate::state::container::Container;
 
 /// Inspects in flight at once per engine.
 const CONCURRENCY: usize = 8;
+/// How long reading the engine's buffered events may take.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Which containers are on screen, so stats go where they are seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Focus {
@@ -77,6 +81,9 @@ pub struct DockerSource {
     target: String,
     cache: HashMap<String, (convert::Brief, Container)>,
     dirty: Arc<Mutex<HashSet<String>>>,
+    lifecycle: Arc<Mutex<lifecycle::Lifecycle>>,
+    /// Whether the engine's buffered events were read since the last connect.
+    replayed: bool,
     samples: sampler::Samples,
     running: watch::Sender<HashSet<String>>,
     focus: watch::Receiver<Focus>,
@@ -125,6 +132,8 @@ impl DockerSource {
             refresh,
             cancel,
             dirty: Arc::new(Mutex::new(HashSet::new())),
+            lifecycle: Arc::default(),
+            replayed: false,
             target: target.to_owned(),
             cache: HashMap::new(),
             samples: sampler::Samples::default(),
@@ -135,11 +144,13 @@ impl DockerSource {
     }
 
     /// Starts the event follower and the stats sampler on `client`.
-    fn start_events(&self, client: &Docker) {
+    fn start_events(&mut self, client: &Docker) {
         let (dirty, refresh) = (Arc::clone(&self.dirty), Arc::clone(&self.refresh));
+        self.replayed = false;
         tokio::spawn(events::follow(
             client.clone(),
             dirty,
+            Arc::clone(&self.lifecycle),
             refresh,
             self.cancel.clone(),
         ));
@@ -238,12 +249,29 @@ impl Source for DockerSource {
             .collect();
         self.running.send_replace(running);
         let samples = self.samples.lock().map(|m| m.clone()).unwrap_or_default();
+        let now = Utc::now();
+        if !self.replayed {
+            self.replayed = events::replay(&client, &self.lifecycle, now, REPLAY_TIMEOUT).await;
+        }
+        let verdicts: HashMap<&str, lifecycle::Verdict> = match self.lifecycle.lock() {
+            Ok(mut l) => {
+                let recent = now.checked_sub_signed(chrono::Duration::minutes(1));
+                l.retain(|id| self.cache.contains_key(id), recent.unwrap_or(now));
+                let judged = self.cache.values().map(|(_, c)| c);
+                judged
+                    .map(|c| (c.id.as_str(), l.verdict(&c.id, c.started_at, now)))
+                    .collect()
+            }
+            Err(_) => HashMap::new(),
+        };
         let mut containers: Vec<Container> = self
             .cache
             .values()
             .map(|(_, c)| {
                 let mut c = c.clone();
                 c.stats = samples.get(&c.id).copied().filter(|_| c.is_running());
+                let verdict = verdicts.get(c.id.as_str()).copied().unwrap_or_default();
+                lifecycle::judge(&mut c, verdict, now);
                 c
             })
             .collect();

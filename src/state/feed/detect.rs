@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{FeedEntry, FeedKind};
+use super::{FeedEntry, FeedKind, Fold};
 use crate::state::Payload;
 use crate::state::Severity;
 use crate::state::alert::{Alert, AlertState};
-use crate::state::container::{Container, ContainerHealth};
+use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::model::{ModelsSnapshot, VersionStatus};
 use crate::state::pipeline::{Outcome, PipelineRun};
 
@@ -23,8 +23,21 @@ pub fn transitions(
     let Some(old) = old else {
         return Vec::new();
     };
+    if let (Payload::Containers(a), Payload::Containers(b)) = (old, new) {
+        return containers(a, b)
+            .into_iter()
+            .map(|(severity, text, fold)| FeedEntry {
+                id: 0,
+                at,
+                source: source.to_owned(),
+                kind: FeedKind::Container,
+                severity,
+                text,
+                fold: fold.map(|id| Fold::new(id, at)),
+            })
+            .collect();
+    }
     let found: Vec<(FeedKind, Severity, String)> = match (old, new) {
-        (Payload::Containers(a), Payload::Containers(b)) => containers(a, b),
         (Payload::Pipelines(a), Payload::Pipelines(b)) => runs(&a.runs, &b.runs),
         (Payload::Models(a), Payload::Models(b)) => models(a, b),
         (Payload::Alerts(a), Payload::Alerts(b)) => alerts(&a.alerts, &b.alerts),
@@ -40,13 +53,17 @@ pub fn transitions(
             kind,
             severity,
             text,
+            fold: None,
         })
         .collect()
 }
 
 type Found = (FeedKind, Severity, String);
 
-fn containers(old: &[Container], new: &[Container]) -> Vec<Found> {
+/// A container's sentence, and the container id when it is a death or restart (which fold).
+type ContainerFound = (Severity, String, Option<String>);
+
+fn containers(old: &[Container], new: &[Container]) -> Vec<ContainerFound> {
     let before: HashMap<&str, &Container> = old.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut out = Vec::new();
     for c in new {
@@ -54,40 +71,58 @@ fn containers(old: &[Container], new: &[Container]) -> Vec<Found> {
             out.push((
                 Severity::Ok,
                 format!("{} created ({})", c.name, c.state.as_str()),
+                None,
             ));
             continue;
         };
         out.extend(container_change(o, c));
     }
     for o in old.iter().filter(|o| !new.iter().any(|c| c.id == o.id)) {
-        out.push((Severity::Warning, format!("{} removed", o.name)));
+        out.push((Severity::Warning, format!("{} removed", o.name), None));
     }
-    out.into_iter()
-        .map(|(s, t)| (FeedKind::Container, s, t))
-        .collect()
+    out
 }
 
 /// At most one sentence per container: the most telling change wins.
-fn container_change(o: &Container, c: &Container) -> Option<(Severity, String)> {
+fn container_change(o: &Container, c: &Container) -> Option<ContainerFound> {
     let name = &c.name;
+    let repeat = Some(c.id.clone());
+    if c.state == ContainerState::Removing {
+        // Someone removes it: that is neither a death nor a recovery.
+        return (o.state != ContainerState::Removing)
+            .then(|| (Severity::Ok, format!("{name} being removed"), None));
+    }
     if o.is_running() && !c.is_running() {
+        if c.stopped_on_request {
+            return Some((Severity::Ok, format!("{name} stopped on request"), None));
+        }
         let code = c
             .exit_code
             .map(|e| format!(" (exit code {e})"))
             .unwrap_or_default();
         let sev = c.severity().max(Severity::Warning);
-        return Some((sev, format!("{name} died{code}")));
+        return Some((sev, format!("{name} died{code}"), repeat));
     }
     if c.restart_count > o.restart_count || (c.is_running() && c.started_at > o.started_at) {
-        return Some((Severity::Warning, format!("{name} restarted")));
+        let sev = c.severity().max(Severity::Warning);
+        return Some((sev, format!("{name} restarted"), repeat));
     }
     if c.health == ContainerHealth::Unhealthy && o.health != ContainerHealth::Unhealthy {
-        return Some((Severity::Critical, format!("{name} turned unhealthy")));
+        return Some((Severity::Critical, format!("{name} turned unhealthy"), None));
+    }
+    if c.has_failed_start() && o.detail.error != c.detail.error {
+        let error = &c.detail.error;
+        return Some((
+            Severity::Critical,
+            format!("{name} failed to start: {error}"),
+            None,
+        ));
     }
     if o.severity() == Severity::Critical && c.severity() < Severity::Critical {
         return Some((
             Severity::Ok,
             format!("{name} recovered ({})", c.state.as_str()),
+            None,
         ));
     }
     None

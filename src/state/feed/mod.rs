@@ -13,6 +13,9 @@ use chrono::{DateTime, Utc};
 
 pub use detect::transitions;
 
+use super::Severity;
+use super::health::format_age;
+
 /// The Swarm transitions between two snapshots of the manager behind `source`.
 pub fn swarm_transitions(
     source: &str,
@@ -29,11 +32,10 @@ pub fn swarm_transitions(
             kind,
             severity,
             text,
+            fold: None,
         })
         .collect()
 }
-
-use super::Severity;
 
 /// Entries kept; the oldest fall off first.
 pub const FEED_LEN: usize = 500;
@@ -87,7 +89,34 @@ pub struct FeedEntry {
     pub severity: Severity,
     /// One sentence (`web restarted`, `CI #42 failed`).
     pub text: String,
+    /// Set on a container's death or restart, so repeats fold into one line.
+    pub fold: Option<Fold>,
 }
+
+/// What lets repeated deaths and restarts of one container read as one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fold {
+    /// The container's stable id (with its source, as the entry names it).
+    pub key: String,
+    /// Deaths and restarts folded into this entry so far.
+    pub count: u32,
+    /// When the first of them was seen.
+    pub since: DateTime<Utc>,
+}
+
+impl Fold {
+    /// A fold of one occurrence of `key` seen at `at`.
+    pub fn new(key: String, at: DateTime<Utc>) -> Fold {
+        Fold {
+            key,
+            count: 1,
+            since: at,
+        }
+    }
+}
+
+/// Repeats further apart than this start a new line.
+pub const FOLD_WINDOW_SECS: i64 = 600;
 
 impl FeedEntry {
     /// The text a `/` filter searches: source, kind and sentence.
@@ -105,7 +134,10 @@ pub struct Feed {
 
 impl Feed {
     /// Adds an entry in time order (a late one slots in), dropping the oldest when full.
+    /// A death or restart of a container whose last one is recent replaces that
+    /// line with one that counts both.
     pub fn push(&mut self, mut entry: FeedEntry) {
+        self.fold_into(&mut entry);
         entry.id = self.next_id;
         self.next_id += 1;
         let at = self.entries.partition_point(|e| e.at <= entry.at);
@@ -113,6 +145,40 @@ impl Feed {
         while self.entries.len() > FEED_LEN {
             self.entries.pop_front();
         }
+    }
+
+    /// Takes the newest entry of the same fold, when recent, into `entry`.
+    fn fold_into(&mut self, entry: &mut FeedEntry) {
+        let Some(fold) = entry.fold.as_mut() else {
+            return;
+        };
+        let found = self.entries.iter().rposition(|e| {
+            e.source == entry.source && e.fold.as_ref().is_some_and(|f| f.key == fold.key)
+        });
+        let Some(index) = found else {
+            return;
+        };
+        let recent = self.entries.get(index).is_some_and(|e| {
+            let gap = entry.at.signed_duration_since(e.at).num_seconds();
+            (0..=FOLD_WINDOW_SECS).contains(&gap)
+        });
+        if !recent {
+            return;
+        }
+        let Some(old) = self.entries.remove(index) else {
+            return;
+        };
+        let Some(prev) = old.fold else {
+            return;
+        };
+        fold.count = prev.count.saturating_add(1);
+        fold.since = prev.since;
+        entry.severity = entry.severity.max(old.severity);
+        let span = format_age(entry.at, prev.since);
+        entry.text = format!(
+            "{} · died or restarted {}× in {span}",
+            entry.text, fold.count
+        );
     }
 
     /// The entries, newest first.

@@ -27,6 +27,9 @@ fn container(name: &str, state: ContainerState, health: ContainerHealth) -> Cont
         finished_at: None,
         exit_code: None,
         restart_count: 0,
+        crash_loop: false,
+        recent_restarts: 0,
+        stopped_on_request: false,
         ports: vec![],
         labels: BTreeMap::new(),
         stats: None,
@@ -269,6 +272,7 @@ fn feed_is_bounded_and_time_ordered() {
         kind: FeedKind::Action,
         severity: Severity::Ok,
         text: secs.to_string(),
+        fold: None,
     };
     let mut feed = Feed::default();
     for i in 0..600 {
@@ -284,4 +288,66 @@ fn feed_is_bounded_and_time_ordered() {
     assert_eq!(newest, vec!["599", "598", "597"]);
     assert!(feed.newest_first().any(|e| e.text == "550"));
     assert_eq!(feed.newest_first().last().map(|e| e.at), Some(t(101)));
+}
+
+#[test]
+fn removal_is_never_a_recovery() {
+    use ContainerHealth as H;
+    use ContainerState as S;
+    let old = vec![container("web", S::Running, H::Unhealthy)];
+    let mut new = old.clone();
+    new[0].state = S::Removing;
+    let found = texts(&Payload::Containers(old), &Payload::Containers(new.clone()));
+    assert!(
+        found.iter().all(|(_, t)| !t.contains("recovered")),
+        "{found:?}"
+    );
+    assert_ne!(
+        new[0].severity(),
+        Severity::Critical,
+        "removing is not critical"
+    );
+}
+
+#[test]
+fn repeated_deaths_and_restarts_of_one_container_fold_into_one_line() {
+    use ContainerHealth as H;
+    use ContainerState as S;
+    let up = |restarts: u64, started: i64| {
+        let mut c = container("loop", S::Running, H::None);
+        c.restart_count = restarts;
+        c.started_at = Some(t(started));
+        c
+    };
+    let down = |restarts: u64| {
+        let mut c = container("loop", S::Exited, H::None);
+        c.exit_code = Some(1);
+        c.restart_count = restarts;
+        c
+    };
+    let other = container("web", S::Running, H::None);
+    let mut feed = Feed::default();
+    let mut prev = Payload::Containers(vec![up(0, 0), other.clone()]);
+    for i in 0..4_i64 {
+        let n = u64::try_from(i).unwrap_or(0);
+        for (secs, snap) in [(i * 10 + 3, down(n)), (i * 10 + 5, up(n + 1, i * 10 + 5))] {
+            let next = Payload::Containers(vec![snap, other.clone()]);
+            for e in transitions("src", Some(&prev), &next, t(secs)) {
+                feed.push(e);
+            }
+            prev = next;
+        }
+    }
+    let mut stopped = other.clone();
+    stopped.state = S::Exited;
+    stopped.exit_code = Some(0);
+    let next = Payload::Containers(vec![up(4, 35), stopped]);
+    for e in transitions("src", Some(&prev), &next, t(40)) {
+        feed.push(e);
+    }
+    let lines: Vec<&str> = feed.newest_first().map(|e| e.text.as_str()).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[0].starts_with("web died"), "{lines:#?}");
+    assert!(lines[1].starts_with("loop restarted"), "{lines:#?}");
+    assert!(lines[1].contains("8×"), "{lines:#?}");
 }

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::Constraint;
 
 use crate::state::Severity;
-use crate::state::container::{Container, ContainerHealth, ContainerState};
+use crate::state::container::{
+    CRASH_LOOP_RESTARTS, CRASH_WINDOW_SECS, Container, ContainerHealth, ContainerState,
+};
 use crate::state::health::format_age;
 use crate::theme::Role;
 use crate::ui::widgets::table::Column;
@@ -50,6 +52,8 @@ pub enum Status<'a> {
 /// The one mapping from a container status to its colour role and glyph.
 pub fn badge(status: Status<'_>) -> (Role, &'static str) {
     match status {
+        Status::State(c) if c.crash_loop => (Role::Critical, "↻"),
+        Status::State(c) if c.has_failed_start() => (Role::Critical, "✗"),
         Status::State(c) => match c.state {
             ContainerState::Running => (Role::Ok, "●"),
             ContainerState::Paused => (Role::Pending, "‖"),
@@ -172,8 +176,47 @@ fn title(col: Col, width: u16) -> &'static str {
     }
 }
 
+/// The STATE word: the engine's, or `crash loop` when it keeps restarting.
+pub fn state_word(c: &Container) -> &'static str {
+    if c.crash_loop {
+        "crash loop"
+    } else {
+        c.state.as_str()
+    }
+}
+
+/// The UPTIME text of a crash loop (`4×/5m · exit 1`), a failed start, or a
+/// stop on request (`stopped · 5m ago`); `None` for everything else.
+fn lifecycle_text(c: &Container, now: DateTime<Utc>) -> Option<String> {
+    let code = || {
+        c.exit_code
+            .map_or_else(|| "?".to_owned(), |e| e.to_string())
+    };
+    if c.crash_loop {
+        let window = CRASH_WINDOW_SECS / 60;
+        return Some(if c.recent_restarts >= CRASH_LOOP_RESTARTS {
+            format!("{}×/{window}m · exit {}", c.recent_restarts, code())
+        } else {
+            format!("{}× · exit {}", c.restart_count, code())
+        });
+    }
+    if c.has_failed_start() {
+        return Some("start failed".to_owned());
+    }
+    if c.stopped_on_request && !c.is_running() {
+        return Some(match c.finished_at {
+            Some(t) => format!("stopped · {} ago", format_age(now, t)),
+            None => "stopped".to_owned(),
+        });
+    }
+    None
+}
+
 /// The UPTIME text: `up 3h` while up, `exit 3 · 5m ago` once stopped.
 pub fn uptime(c: &Container, now: DateTime<Utc>) -> String {
+    if let Some(text) = lifecycle_text(c, now) {
+        return text;
+    }
     match c.state {
         ContainerState::Exited | ContainerState::Dead => {
             let code = c

@@ -7,9 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::cells::{Status, badge, uptime};
+use super::cells::{Status, badge, state_word, uptime};
 use crate::state::SourceId;
-use crate::state::container::{Container, ContainerHealth, SOURCE_LABEL};
+use crate::state::container::{
+    CRASH_WINDOW_SECS, Container, ContainerHealth, ContainerState, SOURCE_LABEL,
+};
 use crate::state::health::format_age;
 use crate::state::trace::{built_by, container_commit};
 use crate::theme::{Role, Theme};
@@ -115,7 +117,7 @@ fn header(app: &Screen<'_>, source: SourceId, c: &Container, theme: &Theme) -> V
         Line::from(vec![
             Span::styled(format!("{:<10}", "state"), muted),
             Span::styled(
-                format!("{state_glyph} {}", c.state.as_str()),
+                format!("{state_glyph} {}", state_word(c)),
                 theme.style(state_role),
             ),
             Span::styled(" · ", muted),
@@ -129,6 +131,7 @@ fn header(app: &Screen<'_>, source: SourceId, c: &Container, theme: &Theme) -> V
             ),
         ]),
     ];
+    out.extend(lifecycle(c, theme));
     let accent = theme.style(Role::Accent);
     match c.revision() {
         Some(rev) => out.push(field(
@@ -150,7 +153,44 @@ fn header(app: &Screen<'_>, source: SourceId, c: &Container, theme: &Theme) -> V
     out
 }
 
-/// The last probes, newest first: age, exit code, first line of output.
+/// Why it is in the state it is in: a failed start's error, an OOM kill, a crash
+/// loop's restarts, a stop on request. Nothing for a container that simply runs.
+fn lifecycle(c: &Container, theme: &Theme) -> Vec<Line<'static>> {
+    let critical = theme.style(Role::Critical);
+    let mut out = Vec::new();
+    if !c.detail.error.is_empty() {
+        let text = format!("failed to start: {}", c.detail.error);
+        out.push(field("error", Span::styled(text, critical), theme));
+    }
+    if c.detail.oom_killed {
+        let text = "its last run was killed out of memory (OOM)".to_owned();
+        out.push(field("oom", Span::styled(text, critical), theme));
+    }
+    if c.crash_loop {
+        let window = CRASH_WINDOW_SECS / 60;
+        let text = if c.recent_restarts >= 2 {
+            format!("crash loop: {} in the last {window}m", c.recent_restarts)
+        } else {
+            format!("crash loop: {}, the last in {window}m", c.restart_count)
+        };
+        out.push(field("restarts", Span::styled(text, critical), theme));
+    }
+    if c.stopped_on_request && matches!(c.state, ContainerState::Exited | ContainerState::Dead) {
+        let code = c
+            .exit_code
+            .map_or_else(|| "?".to_owned(), |e| e.to_string());
+        let text = format!("stopped on request (exit {code})");
+        out.push(field(
+            "stopped",
+            Span::styled(text, theme.style(Role::Muted)),
+            theme,
+        ));
+    }
+    out
+}
+
+/// The last probes, newest first: age, exit code, then the whole output, each
+/// further line indented under the first.
 fn probes(out: &mut Vec<Line<'static>>, app: &Screen<'_>, c: &Container, theme: &Theme) {
     if c.detail.probes.is_empty() {
         let why = if c.health == ContainerHealth::None {
@@ -171,22 +211,31 @@ fn probes(out: &mut Vec<Line<'static>>, app: &Screen<'_>, c: &Container, theme: 
         } else {
             (Role::Critical, "✗")
         };
-        let first = p.output.lines().next().unwrap_or_default();
-        let (plain, styles) = ansi::parse(first);
         let mut spans = vec![
             Span::styled(format!("  {when:>8}  "), theme.style(Role::Muted)),
             Span::styled(format!("{glyph} exit {}", p.exit_code), theme.style(role)),
             Span::raw("  "),
         ];
-        let output = ansi::line(&plain, &styles, theme.style(Role::Text));
-        spans.extend(
-            output
-                .spans
-                .into_iter()
-                .map(|s| Span::styled(s.content.into_owned(), s.style)),
-        );
+        let indent: usize = spans.iter().map(Span::width).sum();
+        let mut lines = p.output.lines();
+        spans.extend(output_spans(lines.next().unwrap_or_default(), theme));
         out.push(Line::from(spans));
+        for more in lines {
+            let mut spans = vec![Span::raw(" ".repeat(indent))];
+            spans.extend(output_spans(more, theme));
+            out.push(Line::from(spans));
+        }
     }
+}
+
+/// One line of probe output, its ANSI colours kept as styles.
+fn output_spans(text: &str, theme: &Theme) -> Vec<Span<'static>> {
+    let (plain, styles) = ansi::parse(text);
+    ansi::line(&plain, &styles, theme.style(Role::Text))
+        .spans
+        .into_iter()
+        .map(|s| Span::styled(s.content.into_owned(), s.style))
+        .collect()
 }
 
 fn section(out: &mut Vec<Line<'static>>, title: &str, count: usize, theme: &Theme) {

@@ -83,7 +83,7 @@ impl Listing<'_> {
                 self.cell(format!("{indent}{name}"), text)
             }
             Col::Image => self.cell(fit_tail(&c.image, w).into_owned(), muted),
-            Col::State => self.status(Status::State(c), c.state.as_str(), stale),
+            Col::State => self.status(Status::State(c), cells::state_word(c), stale),
             Col::Health => self.status(Status::Health(c.health), c.health.as_str(), stale),
             Col::Uptime => self.cell(cells::uptime(c, self.app.now), text),
             Col::Restarts => {
