@@ -481,3 +481,51 @@ fn keys_override_and_unbind() {
         config::Keymap::default().keys(Command::Down)
     );
 }
+
+#[test]
+fn invalid_utf8_names_line_column_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, b"theme = \"mono\"\nbell = \"\xff\"\n").unwrap();
+    let err = config::load(Some(&path), &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "error: {}:2:9: invalid UTF-8: byte 0xff at offset 23; save the file as UTF-8\n   |\n 2 | bell = \"\n   |         ^",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn carriage_return_in_a_string_is_an_error_not_a_panic() {
+    let path = fixture("cr_in_string.toml");
+    let src = std::fs::read_to_string(&path).unwrap();
+    assert!(src.contains('\r'));
+    let err = config::parse_in(&src, &path, None, &env_of(&[])).unwrap_err();
+    let first = err.to_string().lines().next().unwrap().to_owned();
+    assert!(
+        first.starts_with(&format!("error: {}:1:", path.display())),
+        "{first}"
+    );
+}
+
+#[test]
+fn durations_the_dashboard_cannot_use_are_refused() {
+    assert_error(
+        "huge_interval.toml",
+        r#"3:12: 'docker[0].interval': '2562047788015215h' is longer than "24h"; use at most "24h"
+   |
+ 3 | interval = "2562047788015215h"
+   |            ^^^^^^^^^^^^^^^^^^^"#,
+    );
+    assert_error(
+        "huge_window.toml",
+        r#"7:10: 'prometheus.panels[0].window': '9999999999h' is longer than "90d"; use at most "90d"
+   |
+ 7 | window = "9999999999h"
+   |          ^^^^^^^^^^^^^"#,
+    );
+}

@@ -218,6 +218,16 @@ pub(crate) fn syntax(src: &str, file: &Path, err: &toml::de::Error) -> Diagnosti
     )
 }
 
+/// Locates the first byte of `bytes` that is not UTF-8, showing the valid text before it.
+pub(crate) fn invalid_utf8(bytes: &[u8], file: &Path, err: std::str::Utf8Error) -> Diagnostic {
+    let offset = err.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let byte = bytes.get(offset).copied().unwrap_or_default();
+    let message =
+        format!("invalid UTF-8: byte 0x{byte:02x} at offset {offset}; save the file as UTF-8");
+    diagnostic(valid, file, offset..offset, message)
+}
+
 /// Builds a diagnostic for the byte `span` of `src`.
 fn diagnostic(src: &str, file: &Path, span: Range<usize>, message: String) -> Diagnostic {
     let start = floor_char_boundary(src, span.start.min(src.len()));
@@ -225,7 +235,8 @@ fn diagnostic(src: &str, file: &Path, span: Range<usize>, message: String) -> Di
     let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
     let line_text = src[line_start..line_end].trim_end_matches('\r');
     let column = src[line_start..start].chars().count() + 1;
-    let end = floor_char_boundary(src, span.end.clamp(start, line_start + line_text.len()));
+    // `start` may sit on a trailing '\r' that `line_text` left out, so never clamp below it.
+    let end = floor_char_boundary(src, span.end.min(line_start + line_text.len()).max(start));
     let width = src[start..end].chars().count().max(1);
     Diagnostic {
         file: file.to_path_buf(),
@@ -391,6 +402,14 @@ mod tests {
             d.to_string(),
             "error: c.toml:2:2: bad\n   |\n 2 |  thme = \"mono\"\n   |  ^^^^"
         );
+    }
+
+    #[test]
+    fn span_on_a_carriage_return_does_not_panic() {
+        let src = "theme = \"x\r\n";
+        let d = diagnostic(src, Path::new("c.toml"), 10..12, "bad".into());
+        assert_eq!((d.line, d.column, d.width), (1, 11, 1));
+        assert_eq!(d.source_line, "theme = \"x");
     }
 
     #[test]

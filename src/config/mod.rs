@@ -180,9 +180,12 @@ pub fn load(cli_path: Option<&Path>, env: Env<'_>) -> Result<Loaded, ConfigError
         Ok(Loaded { config, path: None })
     };
     let Some(path) = path else { return defaults() };
-    match std::fs::read_to_string(&path) {
-        Ok(src) => {
-            let config = parse_in(&src, &path, cwd.as_deref(), env)?;
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let src = std::str::from_utf8(&bytes).map_err(|e| {
+                ConfigError::Invalid(Box::new(diagnostics::invalid_utf8(&bytes, &path, e)))
+            })?;
+            let config = parse_in(src, &path, cwd.as_deref(), env)?;
             Ok(Loaded {
                 config,
                 path: Some(path),

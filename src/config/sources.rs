@@ -359,7 +359,7 @@ fn panel(path: &KeyPath, raw: RawPanel) -> Result<Panel, Problem> {
     };
     let window = match raw.window.as_deref() {
         None => Duration::from_secs(3600),
-        Some(text) => positive(&path.key("window"), text)?,
+        Some(text) => bounded(&path.key("window"), text, WINDOW_BOUNDS)?,
     };
     Ok(Panel {
         title: raw.title,
@@ -449,23 +449,52 @@ pub(super) fn url(path: &KeyPath, text: &str) -> Result<String, Problem> {
     }
 }
 
+/// The shortest and longest poll interval: a poll takes about a second, and a
+/// source polled less than daily is not being watched.
+const INTERVAL_BOUNDS: Bounds = (
+    Duration::from_secs(1),
+    "1s",
+    Duration::from_secs(86_400),
+    "24h",
+);
+
+/// The shortest and longest panel window: Prometheus keeps 15 days by default,
+/// long-term stores rarely more than a quarter.
+const WINDOW_BOUNDS: Bounds = (
+    Duration::from_secs(1),
+    "1s",
+    Duration::from_secs(90 * 86_400),
+    "90d",
+);
+
+/// Least and most a duration key takes, each with its spelling for messages.
+type Bounds = (Duration, &'static str, Duration, &'static str);
+
 /// The section's `interval`, or `default` when absent.
 pub(super) fn interval(
     section: &KeyPath,
     text: Option<&str>,
     default: Duration,
 ) -> Result<Duration, Problem> {
-    text.map_or(Ok(default), |text| positive(&section.key("interval"), text))
+    text.map_or(Ok(default), |text| {
+        bounded(&section.key("interval"), text, INTERVAL_BOUNDS)
+    })
 }
 
-fn positive(path: &KeyPath, text: &str) -> Result<Duration, Problem> {
+/// Parses a duration and refuses one outside `bounds`, which the dashboard cannot use.
+fn bounded(path: &KeyPath, text: &str, bounds: Bounds) -> Result<Duration, Problem> {
+    let (min, min_text, max, max_text) = bounds;
+    let problem = |detail: String| Err(Problem::value(path.clone(), detail));
     match duration::parse(text) {
-        Ok(d) if d.is_zero() => Err(Problem::value(
-            path.clone(),
-            format!("'{text}' is zero; use at least \"1s\""),
+        Ok(d) if d.is_zero() => problem(format!("'{text}' is zero; use at least \"{min_text}\"")),
+        Ok(d) if d < min => problem(format!(
+            "'{text}' is shorter than \"{min_text}\"; use at least \"{min_text}\""
+        )),
+        Ok(d) if d > max => problem(format!(
+            "'{text}' is longer than \"{max_text}\"; use at most \"{max_text}\""
         )),
         Ok(d) => Ok(d),
-        Err(e) => Err(Problem::value(path.clone(), e)),
+        Err(e) => problem(e.to_string()),
     }
 }
 
@@ -492,6 +521,31 @@ mod tests {
         );
         assert!(env_name(&path, Some("ghp_abc123".into())).is_err());
         assert!(env_name(&path, Some("not a name".into())).is_err());
+    }
+
+    #[test]
+    fn intervals_and_windows_are_bounded() {
+        let at = KeyPath::default().key("docker").index(0);
+        let err = |text| {
+            interval(&at, Some(text), Duration::ZERO)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            err("2562047788015215h"),
+            "'docker[0].interval': '2562047788015215h' is longer than \"24h\"; use at most \"24h\""
+        );
+        assert_eq!(
+            err("500ms"),
+            "'docker[0].interval': '500ms' is shorter than \"1s\"; use at least \"1s\""
+        );
+        assert_eq!(
+            interval(&at, Some("24h"), Duration::ZERO),
+            Ok(Duration::from_secs(86_400))
+        );
+        let window = KeyPath::default().key("w");
+        assert!(bounded(&window, "9999999999h", WINDOW_BOUNDS).is_err());
+        assert!(bounded(&window, "90d", WINDOW_BOUNDS).is_ok());
     }
 
     #[test]
