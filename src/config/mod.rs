@@ -246,6 +246,9 @@ fn build(
         Some(raw) => Some(sources::github(raw, cwd).map_err(located)?),
         None => cwd.and_then(|cwd| github_default(cwd, env)),
     };
+    if let Some(name) = &raw.theme {
+        theme_problem(name, env).map_or(Ok(()), |p| Err(located(p)))?;
+    }
     Ok(Config {
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         read_only: raw.read_only,
@@ -265,4 +268,12 @@ fn build(
             .transpose()
             .map_err(located)?,
     })
+}
+
+/// Loads the theme as the dashboard will at start, so `config check` refuses what it would.
+fn theme_problem(name: &str, env: Env<'_>) -> Option<Problem> {
+    let user_themes = config_dir(env).map(|d| d.join("themes"));
+    let depth = crate::theme::ColorDepth::TrueColor;
+    let err = crate::theme::load(name, user_themes.as_deref(), depth).err()?;
+    Some(Problem::value(KeyPath::default().key("theme"), err))
 }

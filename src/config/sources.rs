@@ -135,11 +135,10 @@ impl Unit {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDocker {
     name: Option<String>,
-    host: String,
+    host: Option<String>,
     interval: Option<String>,
     cert_path: Option<PathBuf>,
-    #[serde(default)]
-    tls_verify: bool,
+    tls_verify: Option<bool>,
 }
 
 /// The `[mlflow]` table as written.
@@ -227,22 +226,40 @@ pub(crate) fn docker(raw: Vec<RawDocker>, env: Env<'_>) -> Result<Vec<DockerConf
     let mut engines = Vec::with_capacity(raw.len());
     for (i, table) in raw.into_iter().enumerate() {
         let path = base.index(i);
-        if let Some(message) = docker_host_error(&table.host) {
+        // Without `host`, the engine is the one `docker` itself would use, TLS settings included.
+        let from_env = match table.host {
+            Some(_) => None,
+            None => Some(docker_default(env).map_err(|e| {
+                let value = env("DOCKER_HOST").unwrap_or_default();
+                Problem::value(
+                    path.clone(),
+                    format!("no 'host' and DOCKER_HOST is '{value}': {e}"),
+                )
+            })?),
+        };
+        let host = match (table.host, &from_env) {
+            (Some(host), _) => host,
+            (None, Some(engine)) => engine.host.clone(),
+            (None, None) => DEFAULT_DOCKER_HOST.to_owned(),
+        };
+        if let Some(message) = docker_host_error(&host) {
             return Err(Problem::value(path.key("host"), message));
         }
-        let name = table.name.unwrap_or_else(|| docker_name(&table.host));
+        let name = table.name.unwrap_or_else(|| docker_name(&host));
         if !names.insert(name.clone()) {
             let detail = format!(
                 "another [[docker]] table is already named '{name}'; give each one its own name = \"...\""
             );
             return Err(Problem::value(path.key("name"), detail));
         }
+        let env_cert = from_env.as_ref().and_then(|e| e.cert_path.clone());
+        let env_verify = from_env.as_ref().is_some_and(|e| e.tls_verify);
         engines.push(DockerConfig {
             name,
-            host: table.host,
+            host,
             interval: interval(&path, table.interval.as_deref(), Duration::from_secs(2))?,
-            cert_path: table.cert_path.map(|p| expand_home(p, env)),
-            tls_verify: table.tls_verify,
+            cert_path: table.cert_path.map(|p| expand_home(p, env)).or(env_cert),
+            tls_verify: table.tls_verify.unwrap_or(env_verify),
         });
     }
     Ok(engines)
