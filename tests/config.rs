@@ -69,11 +69,12 @@ fn unknown_key_in_second_panel() {
 #[test]
 fn unknown_key_without_a_near_one_lists_the_keys() {
     let path = Path::new("c.toml");
-    let err = config::parse_in("[alertmanager]\ncolour = 1\n", path, None, &env_of(&[]));
+    let src = "[alertmanager]\nurl = 'http://a'\ncolour = 1\n";
+    let err = config::parse_in(src, path, None, &env_of(&[]));
     assert_eq!(
         err.unwrap_err().to_string(),
-        "error: c.toml:2:1: unknown key 'alertmanager.colour'; the keys here are 'url', \
-         'token_env', 'username_env', 'password_env', 'interval'\n   |\n 2 | colour = 1\n   | ^^^^^^"
+        "error: c.toml:3:1: unknown key 'alertmanager.colour'; the keys here are 'url', \
+         'token_env', 'username_env', 'password_env', 'interval'\n   |\n 3 | colour = 1\n   | ^^^^^^"
     );
 }
 
@@ -354,8 +355,8 @@ fn example_mentions_every_key() {
         let message = config::parse_in(&src, Path::new("c.toml"), None, &env_of(&[]))
             .unwrap_err()
             .to_string();
-        let first = message.lines().next().unwrap();
-        let keys = first.split("the keys here are ").nth(1).unwrap();
+        let line = message.lines().find(|l| l.contains("the keys here are "));
+        let keys = line.unwrap().split("the keys here are ").nth(1).unwrap();
         for key in keys.split(", ").map(|k| k.trim_matches('\'')) {
             let example = config::example();
             let as_key =
@@ -738,5 +739,112 @@ fn help_creates_the_config_directory_before_writing_to_it() {
             "mkdir -p ~/.config/flightdeck && flightdeck config example > ~/.config/flightdeck/config.toml"
         ),
         "{out}"
+    );
+}
+
+/// The `error: FILE:LINE:COL: message` lines of a multi-error report, file name left out.
+fn error_lines(message: &str, file: &Path) -> Vec<String> {
+    let prefix = format!("error: {}:", file.display());
+    message
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_error_of_a_file_is_reported_in_file_order() {
+    let path = fixture("many_errors.toml");
+    let message = error_for("many_errors.toml");
+    assert_eq!(
+        error_lines(&message, &path),
+        [
+            "1:1: unknown key 'thme' at top level; did you mean 'theme'?",
+            "2:13: wrong type for 'read_only': expected a boolean, found string 'yes'",
+            "5:1: unknown command 'quti' in [keys]; did you mean 'quit'?",
+            "6:14: 'keys.quit[1]': invalid key 'ctrl+q': write keys like 'q', 'G', 'ctrl-c', \
+             'shift-tab', 'pageup' or 'f5'",
+            "10:12: 'docker[0].interval': invalid duration '15x': use a number and a unit, \
+             like \"15s\" or \"2m\"",
+            "13:22: 'github.repos[1]': invalid repo 'acme': write it as 'owner/name', 'owner/*' \
+             or 'owner/api-*'",
+            "14:1: unknown key 'github.repo'; did you mean 'github.repos'?",
+            "15:12: 'github.interval': '0s' is zero; use at least \"1s\"",
+            "18:7: 'prometheus.url': invalid URL 'localhost:9090': start it with http:// or \
+             https://, like 'http://localhost:9090'",
+            "23:8: 'prometheus.panels[0].unit': unknown unit 'percnt'; did you mean 'percent'? \
+             use one of 'bytes', 'percent', 'seconds', 'rps', 'none'",
+            "28:1: unknown key 'prometheus.panels[1].windw'; did you mean \
+             'prometheus.panels[1].window'?",
+            "29:10: 'prometheus.panels[1].window': '9999999999h' is longer than \"90d\"; use at \
+             most \"90d\"",
+        ]
+    );
+    // Each error keeps its excerpt.
+    assert_eq!(
+        message.matches("\n   | ").count() + message.matches("\n    | ").count(),
+        12
+    );
+}
+
+#[test]
+fn a_wrong_typed_required_key_is_not_also_reported_missing() {
+    let src = "[prometheus]\nurl = 9090\n[alertmanager]\nurl = 'x'\n";
+    let message = config::parse_in(src, Path::new("c.toml"), None, &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    let lines = error_lines(&message, Path::new("c.toml"));
+    assert_eq!(lines.len(), 2, "{message}");
+    assert!(
+        lines[0].starts_with("2:7: wrong type for 'prometheus.url'"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("4:7: 'alertmanager.url': invalid URL 'x'"),
+        "{message}"
+    );
+}
+
+#[test]
+fn more_than_twenty_errors_are_counted_not_shown() {
+    let lines: Vec<String> = (0..25).map(|i| format!("unknown_{i:02} = 1")).collect();
+    let src = lines.join("\n");
+    let message = config::parse_in(&src, Path::new("c.toml"), None, &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    let lines = error_lines(&message, Path::new("c.toml"));
+    assert_eq!(lines.len(), 20);
+    assert!(
+        lines[0].starts_with("1:1: unknown key 'unknown_00'"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[19].starts_with("20:1: unknown key 'unknown_19'"),
+        "{}",
+        lines[19]
+    );
+    assert!(message.ends_with("\nand 5 more errors"), "{message}");
+}
+
+#[test]
+fn unknown_tables_and_dotted_keys_are_skipped_whole() {
+    let src = "[nosuch]\na = 1\n[github]\nrepos = ['acme/api']\nextra.deep = 2\ninterval = '0s'\n";
+    let message = config::parse_in(src, Path::new("c.toml"), None, &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    let lines = error_lines(&message, Path::new("c.toml"));
+    assert_eq!(lines.len(), 3, "{message}");
+    assert!(
+        lines[0].starts_with("1:2: unknown key 'nosuch'"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("5:1: unknown key 'github.extra'"),
+        "{message}"
+    );
+    assert!(
+        lines[2].starts_with("6:12: 'github.interval': '0s' is zero"),
+        "{message}"
     );
 }

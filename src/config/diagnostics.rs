@@ -106,6 +106,57 @@ impl Problem {
     }
 }
 
+/// Every problem found in one file, so a single run reports them all.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
+    /// The value of `result`, or `T::default()` after recording its problem.
+    pub fn take<T: Default>(&mut self, result: Result<T, Problem>) -> T {
+        result.unwrap_or_else(|problem| {
+            self.0.push(problem);
+            T::default()
+        })
+    }
+}
+
+/// At most this many errors are shown; the rest are counted.
+pub const SHOWN: usize = 20;
+
+/// Every located error of one file, in file order; `Display` shows the first [`SHOWN`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Sorts into file order and drops exact repeats.
+    pub(crate) fn new(mut all: Vec<Diagnostic>) -> Diagnostics {
+        all.sort_by_key(|d| (d.line, d.column));
+        all.dedup();
+        Diagnostics(all)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        match self.0.len().saturating_sub(SHOWN) {
+            0 => Ok(()),
+            1 => write!(f, "\nand 1 more error"),
+            more => write!(f, "\nand {more} more errors"),
+        }
+    }
+}
+
 /// A located config error; `Display` renders the message with a source excerpt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -145,7 +196,17 @@ pub(crate) struct Document<'a> {
 impl<'a> Document<'a> {
     /// Parses `src`; a TOML syntax error comes back as a located diagnostic.
     pub fn parse(src: &'a str, file: &'a Path) -> Result<Document<'a>, Diagnostic> {
-        match DeTable::parse(src) {
+        Document::masked(src, src, file)
+    }
+
+    /// Parses `masked`, a copy of `src` with reported entries blanked (same byte offsets),
+    /// and shows excerpts from `src`.
+    pub fn masked(
+        src: &'a str,
+        masked: &'a str,
+        file: &'a Path,
+    ) -> Result<Document<'a>, Diagnostic> {
+        match DeTable::parse(masked) {
             Ok(root) => Ok(Document {
                 src,
                 file,
@@ -153,6 +214,35 @@ impl<'a> Document<'a> {
             }),
             Err(err) => Err(syntax(src, file, &err)),
         }
+    }
+
+    /// The byte ranges that hold the entry at `path` (its key, value, and for a table
+    /// written with `[header]`s, every header and entry inside), to blank it out.
+    pub fn extent(&self, path: &KeyPath) -> Vec<Range<usize>> {
+        let mut table = Some(&self.root);
+        let mut node: Option<(Range<usize>, Range<usize>, &DeValue<'_>)> = None;
+        for seg in &path.0 {
+            let found = match (seg, &node) {
+                (Seg::Key(key), _) => table
+                    .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == key))
+                    .map(|(k, v)| (k.span(), v.span(), v.get_ref())),
+                (Seg::Index(index), Some((_, _, value))) => value
+                    .as_array()
+                    .and_then(|a| a.get(*index))
+                    .map(|v| (v.span(), v.span(), v.get_ref())),
+                (Seg::Index(_), None) => None,
+            };
+            let Some(found) = found else {
+                return Vec::new();
+            };
+            table = found.2.as_table();
+            node = Some(found);
+        }
+        let mut ranges = Vec::new();
+        if let Some((key, value_span, value)) = node {
+            entry_ranges(key, value_span, value, &mut ranges);
+        }
+        ranges
     }
 
     /// Locates a post-deserialisation problem.
@@ -163,7 +253,7 @@ impl<'a> Document<'a> {
 
     /// Explains a deserialisation error: unknown keys, wrong types, missing keys.
     pub fn serde(&self, err: &serde_path_to_error::Error<toml::de::Error>) -> Diagnostic {
-        let path = KeyPath::from_serde(err.path());
+        let path = serde_path(err);
         let inner = err.inner();
         let message = explain(&path, inner.message());
         let target = if message.starts_with("missing") {
@@ -205,6 +295,75 @@ impl<'a> Document<'a> {
             Target::Value => value_span,
         }
     }
+}
+
+/// The key path a deserialisation error happened at.
+pub(crate) fn serde_path(err: &serde_path_to_error::Error<toml::de::Error>) -> KeyPath {
+    KeyPath::from_serde(err.path())
+}
+
+/// The path of the key a "missing field" error asks for (its own path is the table).
+pub(crate) fn missing_key(err: &serde_path_to_error::Error<toml::de::Error>) -> Option<KeyPath> {
+    let rest = err.inner().message().strip_prefix("missing field `")?;
+    let name = rest.split('`').next()?;
+    Some(serde_path(err).key(name))
+}
+
+/// Collects the ranges of one entry: a `key = value` line whole; a `[header]` table as
+/// its header plus each entry inside (other tables may sit between them).
+fn entry_ranges(
+    key: Range<usize>,
+    value_span: Range<usize>,
+    value: &DeValue<'_>,
+    out: &mut Vec<Range<usize>>,
+) {
+    let is_header = value_span.start < key.start;
+    match value {
+        DeValue::Table(table) if is_header || value_span == key => {
+            let mut inner = Vec::new();
+            for (k, v) in table {
+                entry_ranges(k.span(), v.span(), v.get_ref(), &mut inner);
+            }
+            if is_header {
+                out.push(value_span);
+                out.extend(inner);
+            } else {
+                // A dotted key (`a.b = 1`): the whole line, dots included.
+                let end = inner.iter().map(|r| r.end).max().unwrap_or(key.end);
+                out.push(key.start..end);
+            }
+        }
+        DeValue::Array(array) if is_header || array.iter().any(|e| e.span().start < key.start) => {
+            for element in array {
+                out.push(element.span());
+                if let Some(table) = element.get_ref().as_table() {
+                    for (k, v) in table {
+                        entry_ranges(k.span(), v.span(), v.get_ref(), out);
+                    }
+                }
+            }
+        }
+        _ => out.push(key.start.min(value_span.start)..key.end.max(value_span.end)),
+    }
+}
+
+/// Blanks `ranges` of `text` with spaces, keeping newlines so offsets and lines stay.
+pub(crate) fn blank(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for range in ranges {
+        let end = range.end.min(bytes.len());
+        for byte in bytes
+            .get_mut(range.start.min(end)..end)
+            .into_iter()
+            .flatten()
+        {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Whole characters are blanked byte by byte into spaces, so this stays UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
 }
 
 /// Explains a TOML syntax error.

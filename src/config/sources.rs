@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::diagnostics::{KeyPath, Problem};
+use super::diagnostics::{KeyPath, Problem, Problems};
 use super::duration;
 
 pub use super::github::{
@@ -220,7 +220,11 @@ fn docker_host_error(host: &str) -> Option<String> {
 }
 
 /// Validates the `[[docker]]` tables; names default to the host's name and must be unique.
-pub(crate) fn docker(raw: Vec<RawDocker>, env: Env<'_>) -> Result<Vec<DockerConfig>, Problem> {
+pub(crate) fn docker(
+    raw: Vec<RawDocker>,
+    env: Env<'_>,
+    problems: &mut Problems,
+) -> Vec<DockerConfig> {
     let base = KeyPath::default().key("docker");
     let mut names = BTreeSet::new();
     let mut engines = Vec::with_capacity(raw.len());
@@ -229,13 +233,15 @@ pub(crate) fn docker(raw: Vec<RawDocker>, env: Env<'_>) -> Result<Vec<DockerConf
         // Without `host`, the engine is the one `docker` itself would use, TLS settings included.
         let from_env = match table.host {
             Some(_) => None,
-            None => Some(docker_default(env).map_err(|e| {
-                let value = env("DOCKER_HOST").unwrap_or_default();
-                Problem::value(
-                    path.clone(),
-                    format!("no 'host' and DOCKER_HOST is '{value}': {e}"),
-                )
-            })?),
+            None => match docker_default(env) {
+                Ok(engine) => Some(engine),
+                Err(e) => {
+                    let value = env("DOCKER_HOST").unwrap_or_default();
+                    let detail = format!("no 'host' and DOCKER_HOST is '{value}': {e}");
+                    problems.push(Problem::value(path.clone(), detail));
+                    continue;
+                }
+            },
         };
         let host = match (table.host, &from_env) {
             (Some(host), _) => host,
@@ -243,26 +249,32 @@ pub(crate) fn docker(raw: Vec<RawDocker>, env: Env<'_>) -> Result<Vec<DockerConf
             (None, None) => DEFAULT_DOCKER_HOST.to_owned(),
         };
         if let Some(message) = docker_host_error(&host) {
-            return Err(Problem::value(path.key("host"), message));
+            problems.push(Problem::value(path.key("host"), message));
+            continue;
         }
         let name = table.name.unwrap_or_else(|| docker_name(&host));
         if !names.insert(name.clone()) {
             let detail = format!(
                 "another [[docker]] table is already named '{name}'; give each one its own name = \"...\""
             );
-            return Err(Problem::value(path.key("name"), detail));
+            problems.push(Problem::value(path.key("name"), detail));
+            continue;
         }
         let env_cert = from_env.as_ref().and_then(|e| e.cert_path.clone());
         let env_verify = from_env.as_ref().is_some_and(|e| e.tls_verify);
         engines.push(DockerConfig {
             name,
             host,
-            interval: interval(&path, table.interval.as_deref(), Duration::from_secs(2))?,
+            interval: problems.take(interval(
+                &path,
+                table.interval.as_deref(),
+                Duration::from_secs(2),
+            )),
             cert_path: table.cert_path.map(|p| expand_home(p, env)).or(env_cert),
             tls_verify: table.tls_verify.unwrap_or(env_verify),
         });
     }
-    Ok(engines)
+    engines
 }
 
 /// `tcp://build-1:2376` → `build-1`; local sockets are `local`.
@@ -289,7 +301,8 @@ fn expand_home(path: PathBuf, env: Env<'_>) -> PathBuf {
 pub(crate) fn mlflow(
     raw: Option<RawMlflow>,
     env: Env<'_>,
-) -> Result<Option<MlflowConfig>, Problem> {
+    problems: &mut Problems,
+) -> Option<MlflowConfig> {
     let from_env = env("MLFLOW_TRACKING_URI").filter(|v| !v.is_empty());
     let path = KeyPath::default().key("mlflow");
     let raw = match raw {
@@ -297,31 +310,40 @@ pub(crate) fn mlflow(
         // Without the section, a non-HTTP URI (a local `file:` store) is simply not watched.
         None => match from_env.clone().filter(|u| is_http(u)) {
             Some(url) => RawMlflow::from_url(url),
-            None => return Ok(None),
+            None => return None,
         },
     };
     let url = match (&raw.url, from_env) {
-        (Some(url), _) => self::url(&path.key("url"), url)?,
+        (Some(url), _) => problems.take(self::url(&path.key("url"), url)),
         (None, Some(uri)) if is_http(&uri) => uri.trim_end_matches('/').to_owned(),
         (None, uri) => {
             let found = uri.map_or("is not set".to_owned(), |u| format!("is '{u}'"));
             let detail = format!(
                 "no 'url' and MLFLOW_TRACKING_URI {found}; add url = \"http://127.0.0.1:5000\""
             );
-            return Err(Problem::value(path, detail));
+            problems.push(Problem::value(path.clone(), detail));
+            String::new()
         }
     };
-    let (token_env, username_env, password_env) =
-        auth(&path, raw.token_env, raw.username_env, raw.password_env)?;
-    let interval = interval(&path, raw.interval.as_deref(), Duration::from_secs(30))?;
-    Ok(Some(MlflowConfig {
+    let (token_env, username_env, password_env) = problems.take(auth(
+        &path,
+        raw.token_env,
+        raw.username_env,
+        raw.password_env,
+    ));
+    let interval = problems.take(interval(
+        &path,
+        raw.interval.as_deref(),
+        Duration::from_secs(30),
+    ));
+    Some(MlflowConfig {
         url,
         token_env,
         username_env,
         password_env,
         models: raw.models,
         interval,
-    }))
+    })
 }
 
 impl RawMlflow {
@@ -338,27 +360,37 @@ impl RawMlflow {
 }
 
 /// Validates `[prometheus]` and its panels.
-pub(crate) fn prometheus(raw: RawPrometheus) -> Result<PrometheusConfig, Problem> {
+pub(crate) fn prometheus(raw: RawPrometheus, problems: &mut Problems) -> PrometheusConfig {
     let path = KeyPath::default().key("prometheus");
-    let (token_env, username_env, password_env) =
-        auth(&path, raw.token_env, raw.username_env, raw.password_env)?;
+    let url = problems.take(url(&path.key("url"), &raw.url));
+    let (token_env, username_env, password_env) = problems.take(auth(
+        &path,
+        raw.token_env,
+        raw.username_env,
+        raw.password_env,
+    ));
+    let interval = problems.take(interval(
+        &path,
+        raw.interval.as_deref(),
+        Duration::from_secs(15),
+    ));
     let mut panels = Vec::with_capacity(raw.panels.len());
     for (i, panel) in raw.panels.into_iter().enumerate() {
-        panels.push(self::panel(&path.key("panels").index(i), panel)?);
+        panels.push(self::panel(&path.key("panels").index(i), panel, problems));
     }
-    Ok(PrometheusConfig {
-        url: url(&path.key("url"), &raw.url)?,
+    PrometheusConfig {
+        url,
         token_env,
         username_env,
         password_env,
-        interval: interval(&path, raw.interval.as_deref(), Duration::from_secs(15))?,
+        interval,
         panels,
-    })
+    }
 }
 
-fn panel(path: &KeyPath, raw: RawPanel) -> Result<Panel, Problem> {
-    let unit = match raw.unit.as_deref() {
-        None => Unit::None,
+fn panel(path: &KeyPath, raw: RawPanel, problems: &mut Problems) -> Panel {
+    let unit = problems.take(match raw.unit.as_deref() {
+        None => Ok(Unit::None),
         Some(text) => Unit::NAMES
             .iter()
             .find(|(name, _)| *name == text)
@@ -372,34 +404,43 @@ fn panel(path: &KeyPath, raw: RawPanel) -> Result<Panel, Problem> {
                     path.key("unit"),
                     format!("unknown unit '{text}'; {hint}use one of {list}"),
                 )
-            })?,
-    };
+            }),
+    });
     let window = match raw.window.as_deref() {
         None => Duration::from_secs(3600),
-        Some(text) => bounded(&path.key("window"), text, WINDOW_BOUNDS)?,
+        Some(text) => problems.take(bounded(&path.key("window"), text, WINDOW_BOUNDS)),
     };
-    Ok(Panel {
+    Panel {
         title: raw.title,
         query: raw.query,
         unit,
         warn: raw.warn,
         crit: raw.crit,
         window,
-    })
+    }
 }
 
 /// Validates `[alertmanager]`.
-pub(crate) fn alertmanager(raw: RawAlertmanager) -> Result<AlertmanagerConfig, Problem> {
+pub(crate) fn alertmanager(raw: RawAlertmanager, problems: &mut Problems) -> AlertmanagerConfig {
     let path = KeyPath::default().key("alertmanager");
-    let (token_env, username_env, password_env) =
-        auth(&path, raw.token_env, raw.username_env, raw.password_env)?;
-    Ok(AlertmanagerConfig {
-        url: url(&path.key("url"), &raw.url)?,
+    let url = problems.take(url(&path.key("url"), &raw.url));
+    let (token_env, username_env, password_env) = problems.take(auth(
+        &path,
+        raw.token_env,
+        raw.username_env,
+        raw.password_env,
+    ));
+    AlertmanagerConfig {
+        url,
         token_env,
         username_env,
         password_env,
-        interval: interval(&path, raw.interval.as_deref(), Duration::from_secs(15))?,
-    })
+        interval: problems.take(interval(
+            &path,
+            raw.interval.as_deref(),
+            Duration::from_secs(15),
+        )),
+    }
 }
 
 type Auth = (Option<String>, Option<String>, Option<String>);
