@@ -216,33 +216,9 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// The byte ranges that hold the entry at `path` (its key, value, and for a table
-    /// written with `[header]`s, every header and entry inside), to blank it out.
-    pub fn extent(&self, path: &KeyPath) -> Vec<Range<usize>> {
-        let mut table = Some(&self.root);
-        let mut node: Option<(Range<usize>, Range<usize>, &DeValue<'_>)> = None;
-        for seg in &path.0 {
-            let found = match (seg, &node) {
-                (Seg::Key(key), _) => table
-                    .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == key))
-                    .map(|(k, v)| (k.span(), v.span(), v.get_ref())),
-                (Seg::Index(index), Some((_, _, value))) => value
-                    .as_array()
-                    .and_then(|a| a.get(*index))
-                    .map(|v| (v.span(), v.span(), v.get_ref())),
-                (Seg::Index(_), None) => None,
-            };
-            let Some(found) = found else {
-                return Vec::new();
-            };
-            table = found.2.as_table();
-            node = Some(found);
-        }
-        let mut ranges = Vec::new();
-        if let Some((key, value_span, value)) = node {
-            entry_ranges(key, value_span, value, &mut ranges);
-        }
-        ranges
+    /// The parsed tree.
+    pub fn root(&self) -> &DeTable<'a> {
+        &self.root
     }
 
     /// Locates a post-deserialisation problem.
@@ -307,63 +283,6 @@ pub(crate) fn missing_key(err: &serde_path_to_error::Error<toml::de::Error>) -> 
     let rest = err.inner().message().strip_prefix("missing field `")?;
     let name = rest.split('`').next()?;
     Some(serde_path(err).key(name))
-}
-
-/// Collects the ranges of one entry: a `key = value` line whole; a `[header]` table as
-/// its header plus each entry inside (other tables may sit between them).
-fn entry_ranges(
-    key: Range<usize>,
-    value_span: Range<usize>,
-    value: &DeValue<'_>,
-    out: &mut Vec<Range<usize>>,
-) {
-    let is_header = value_span.start < key.start;
-    match value {
-        DeValue::Table(table) if is_header || value_span == key => {
-            let mut inner = Vec::new();
-            for (k, v) in table {
-                entry_ranges(k.span(), v.span(), v.get_ref(), &mut inner);
-            }
-            if is_header {
-                out.push(value_span);
-                out.extend(inner);
-            } else {
-                // A dotted key (`a.b = 1`): the whole line, dots included.
-                let end = inner.iter().map(|r| r.end).max().unwrap_or(key.end);
-                out.push(key.start..end);
-            }
-        }
-        DeValue::Array(array) if is_header || array.iter().any(|e| e.span().start < key.start) => {
-            for element in array {
-                out.push(element.span());
-                if let Some(table) = element.get_ref().as_table() {
-                    for (k, v) in table {
-                        entry_ranges(k.span(), v.span(), v.get_ref(), out);
-                    }
-                }
-            }
-        }
-        _ => out.push(key.start.min(value_span.start)..key.end.max(value_span.end)),
-    }
-}
-
-/// Blanks `ranges` of `text` with spaces, keeping newlines so offsets and lines stay.
-pub(crate) fn blank(text: &str, ranges: &[Range<usize>]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for range in ranges {
-        let end = range.end.min(bytes.len());
-        for byte in bytes
-            .get_mut(range.start.min(end)..end)
-            .into_iter()
-            .flatten()
-        {
-            if *byte != b'\n' && *byte != b'\r' {
-                *byte = b' ';
-            }
-        }
-    }
-    // Whole characters are blanked byte by byte into spaces, so this stays UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
 }
 
 /// Explains a TOML syntax error.

@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod duration;
 mod github;
 pub mod keymap;
+mod mask;
 pub mod sources;
 
 use std::collections::BTreeMap;
@@ -220,9 +221,9 @@ pub fn parse_in(
     let mut found = Vec::new();
     let mut reported = Vec::new();
     let mut masked = src.to_owned();
-    for _ in 0..MAX_PASSES {
-        match pass(src, &masked, file, &mut found, &mut reported) {
-            Pass::Read(raw) => {
+    for _ in 0..mask::MAX_PASSES {
+        match mask::pass(src, &masked, file, &mut found, &mut reported) {
+            mask::Pass::Read(raw) => {
                 let doc = Document::masked(src, &masked, file).map_err(|d| invalid(vec![d]))?;
                 let mut problems = Problems::default();
                 let config = build(raw, &doc, cwd, env, &mut problems)?;
@@ -233,62 +234,11 @@ pub fn parse_in(
                     Err(invalid(found))
                 };
             }
-            Pass::Again(next) => masked = next,
-            Pass::Stop => break,
+            mask::Pass::Again(next) => masked = next,
+            mask::Pass::Stop => break,
         }
     }
     Err(invalid(found))
-}
-
-/// How many refused entries are blanked out, one read each, before reporting what was found.
-const MAX_PASSES: usize = 100;
-
-/// The outcome of reading the (partly blanked) text once.
-enum Pass {
-    /// It deserialised; validate it.
-    Read(Box<RawConfig>),
-    /// An error was recorded; read this text, with the entry blanked, again.
-    Again(String),
-    /// An error was recorded and nothing more can be learnt.
-    Stop,
-}
-
-/// Reads `masked` once; on a serde error records it and blanks the entry it names.
-fn pass(
-    src: &str,
-    masked: &str,
-    file: &Path,
-    found: &mut Vec<Diagnostic>,
-    reported: &mut Vec<KeyPath>,
-) -> Pass {
-    let (Ok(doc), Ok(deserializer)) = (
-        Document::masked(src, masked, file),
-        toml::de::Deserializer::parse(masked),
-    ) else {
-        return Pass::Stop;
-    };
-    let err = match serde_path_to_error::deserialize::<_, RawConfig>(deserializer) {
-        Ok(raw) => return Pass::Read(Box::new(raw)),
-        Err(err) => err,
-    };
-    let path = diagnostics::serde_path(&err);
-    let missing = diagnostics::missing_key(&err);
-    // A wrong-typed required key, once blanked, comes back as missing: said already.
-    let key = missing.clone().unwrap_or_else(|| path.clone());
-    if !reported.contains(&key) {
-        found.push(doc.serde(&err));
-        reported.push(key);
-    }
-    // Blanking a whole array element would renumber the ones after it in later messages.
-    let in_array = path
-        .0
-        .iter()
-        .any(|s| matches!(s, diagnostics::Seg::Index(_)));
-    let ranges = doc.extent(&path);
-    if (missing.is_some() && in_array) || ranges.is_empty() {
-        return Pass::Stop;
-    }
-    Pass::Again(diagnostics::blank(masked, &ranges))
 }
 
 /// Validates the raw file and fills in what it leaves out from the environment.
