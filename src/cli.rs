@@ -1,6 +1,8 @@
 //! The command line: `flightdeck [OPTIONS] [status|config]`.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -11,7 +13,7 @@ Examples:
   flightdeck status                           one-line health summary (exit 0/1/2/3)
   flightdeck status --json | jq .items        machine-readable status for scripts
   flightdeck config check --config ./fd.toml  validate a config file
-  flightdeck config example > ~/.config/flightdeck/config.toml";
+  mkdir -p ~/.config/flightdeck && flightdeck config example > ~/.config/flightdeck/config.toml";
 
 /// A terminal dashboard for pipelines, containers, models, metrics and alerts.
 #[derive(Debug, Parser)]
@@ -46,9 +48,9 @@ pub enum Cmd {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
-        /// Longest time to wait for all sources, e.g. "10s".
-        #[arg(long, default_value = "10s", value_name = "DURATION")]
-        timeout: String,
+        /// Longest time to wait for all sources, e.g. "10s" (1s to 1h).
+        #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = timeout)]
+        timeout: Duration,
     },
     /// Work with the config file.
     Config {
@@ -65,4 +67,59 @@ pub enum ConfigCmd {
     Check,
     /// Print a complete, commented example config.
     Example,
+}
+
+/// Parses `status --timeout`: a config-style duration from one second to one hour.
+fn timeout(text: &str) -> Result<Duration, String> {
+    let d = crate::config::duration::parse(text).map_err(|e| e.to_string())?;
+    if d < Duration::from_secs(1) || d > Duration::from_secs(3600) {
+        return Err(format!("'{text}' is out of range; use \"1s\" to \"1h\""));
+    }
+    Ok(d)
+}
+
+/// Whether these arguments (program name first) ask for `status`, so that even a usage
+/// error exits 3 (UNKNOWN) as monitoring plugins must, not clap's 2.
+pub fn is_status(args: &[OsString]) -> bool {
+    let takes_value = ["-c", "--config", "--theme", "--log-file", "--log-level"];
+    let mut args = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(arg) = args.next() {
+        if takes_value.contains(&arg) {
+            args.next();
+        } else if arg == "--" || !arg.starts_with('-') {
+            return arg == "status";
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<OsString> {
+        line.split(' ').map(OsString::from).collect()
+    }
+
+    #[test]
+    fn finds_the_status_subcommand_past_global_options() {
+        assert!(is_status(&args("fd status --timeout banana")));
+        assert!(is_status(&args("fd --config status status")));
+        assert!(is_status(&args("fd -c x --read-only status --json")));
+        assert!(is_status(&args("fd --config=x status")));
+        assert!(!is_status(&args("fd --config status")));
+        assert!(!is_status(&args("fd config check")));
+        assert!(!is_status(&args("fd")));
+    }
+
+    #[test]
+    fn timeout_is_a_bounded_duration() {
+        assert_eq!(timeout("10s"), Ok(Duration::from_secs(10)));
+        assert!(
+            timeout("banana")
+                .unwrap_err()
+                .starts_with("invalid duration 'banana'")
+        );
+        assert!(timeout("0s").is_err() && timeout("2h").is_err());
+    }
 }

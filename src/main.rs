@@ -1,14 +1,21 @@
 //! flightdeck's entry point: a table of contents. Parse the command line, then
 //! open the dashboard, print a status report, or check the config.
 
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use flightdeck::cli::{Cli, Cmd, ConfigCmd};
+use flightdeck::cli::{self, Cli, Cmd, ConfigCmd};
 use flightdeck::{app, config, logging, status, theme};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err, cli::is_status(&args)),
+    };
     // One TLS crypto provider for every client (bollard's TLS path requires a default).
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     match run(&cli) {
@@ -17,6 +24,17 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Prints clap's message; a usage error of `status` exits 3 (UNKNOWN), as monitoring
+/// plugins must, where clap would exit 2 (CRITICAL to Nagios).
+fn usage_error(err: &clap::Error, is_status: bool) -> ExitCode {
+    let _ = err.print();
+    match err.exit_code() {
+        0 => ExitCode::SUCCESS,
+        _ if is_status => ExitCode::from(status::Severity::Unknown.exit_code()),
+        code => ExitCode::from(u8::try_from(code).unwrap_or(2)),
     }
 }
 
@@ -35,7 +53,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Cmd::Config {
             action: ConfigCmd::Check,
         }) => Ok(config_check(cli)),
-        Some(Cmd::Status { json, timeout }) => status_command(cli, *json, timeout),
+        Some(Cmd::Status { json, timeout }) => Ok(status_command(cli, *json, *timeout)),
         None => dashboard(cli),
     }
 }
@@ -43,6 +61,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 fn config_check(cli: &Cli) -> ExitCode {
     match config::load(cli.config.as_deref(), &env) {
         Ok(loaded) => {
+            // `--theme` overrides the file's theme at start; check it the same way.
+            if let Some(name) = &cli.theme
+                && let Err(e) = load_theme(name, theme::ColorDepth::TrueColor)
+            {
+                eprintln!("error: --theme: {e}");
+                return ExitCode::from(1);
+            }
             match &loaded.path {
                 Some(p) => println!("{}: ok", p.display()),
                 None => println!("no config file; the defaults are valid"),
@@ -56,44 +81,68 @@ fn config_check(cli: &Cli) -> ExitCode {
     }
 }
 
-fn status_command(cli: &Cli, json: bool, timeout: &str) -> anyhow::Result<ExitCode> {
+fn status_command(cli: &Cli, json: bool, timeout: Duration) -> ExitCode {
+    let unknown = ExitCode::from(status::Severity::Unknown.exit_code());
     let loaded = match config::load(cli.config.as_deref(), &env) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");
-            return Ok(ExitCode::from(status::Severity::Unknown.exit_code()));
+            return unknown;
         }
     };
-    let timeout =
-        config::duration::parse(timeout).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
-    let _log = start_logging(cli)?;
-    let report = runtime()?.block_on(status::collect(&loaded.config, timeout));
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", status::render_text(&report));
-    }
-    Ok(ExitCode::from(report.status.exit_code()))
+    // Whatever stops the report from being made is UNKNOWN, never WARNING.
+    let report = || -> anyhow::Result<ExitCode> {
+        let _log = start_logging(cli)?;
+        let report = runtime()?.block_on(status::collect(&loaded.config, timeout));
+        if json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            print!("{}", status::render_text(&report));
+        }
+        Ok(ExitCode::from(report.status.exit_code()))
+    };
+    report().unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        unknown
+    })
 }
 
 fn dashboard(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let mut loaded =
-        config::load(cli.config.as_deref(), &env).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut loaded = match config::load(cli.config.as_deref(), &env) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            // The message already starts with "error:".
+            eprintln!("{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     loaded.config.read_only |= cli.read_only;
     let theme_name = cli
         .theme
         .clone()
         .unwrap_or_else(|| loaded.config.theme.clone());
-    let user_themes = config::config_dir(&env).map(|d| d.join("themes"));
-    let theme = theme::load(
-        &theme_name,
-        user_themes.as_deref(),
-        theme::ColorDepth::detect(&env),
-    )?;
+    let theme = load_theme(&theme_name, theme::ColorDepth::detect(&env))?;
+    if !has_terminal() {
+        anyhow::bail!(
+            "no terminal to draw the dashboard on; for a one-shot report without one, \
+             run `flightdeck status`"
+        );
+    }
     let _log = start_logging(cli)?;
     tracing::info!(config = ?loaded.path, read_only = loaded.config.read_only, "starting");
     runtime()?.block_on(app::run::run(&loaded.config, &theme))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn load_theme(name: &str, depth: theme::ColorDepth) -> Result<theme::Theme, theme::ThemeError> {
+    let user_themes = config::config_dir(&env).map(|d| d.join("themes"));
+    theme::load(name, user_themes.as_deref(), depth)
+}
+
+/// Whether the dashboard can draw (stdout) and read keys (stdin, else `/dev/tty`, as crossterm does).
+fn has_terminal() -> bool {
+    let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    std::io::stdout().is_terminal() && keys
 }
 
 fn start_logging(cli: &Cli) -> anyhow::Result<tracing_appender::non_blocking::WorkerGuard> {

@@ -69,11 +69,12 @@ fn unknown_key_in_second_panel() {
 #[test]
 fn unknown_key_without_a_near_one_lists_the_keys() {
     let path = Path::new("c.toml");
-    let err = config::parse_in("[alertmanager]\ncolour = 1\n", path, None, &env_of(&[]));
+    let src = "[alertmanager]\nurl = 'http://a'\ncolour = 1\n";
+    let err = config::parse_in(src, path, None, &env_of(&[]));
     assert_eq!(
         err.unwrap_err().to_string(),
-        "error: c.toml:2:1: unknown key 'alertmanager.colour'; the keys here are 'url', \
-         'token_env', 'username_env', 'password_env', 'interval'\n   |\n 2 | colour = 1\n   | ^^^^^^"
+        "error: c.toml:3:1: unknown key 'alertmanager.colour'; the keys here are 'url', \
+         'token_env', 'username_env', 'password_env', 'interval'\n   |\n 3 | colour = 1\n   | ^^^^^^"
     );
 }
 
@@ -91,14 +92,45 @@ fn wrong_type() {
 #[test]
 fn missing_required_key_points_at_the_table() {
     let err = config::parse_in(
-        "[[docker]]\nname = 'x'\n",
+        "[prometheus]\ninterval = '15s'\n",
         Path::new("c.toml"),
         None,
         &env_of(&[]),
     );
     assert_eq!(
         err.unwrap_err().to_string(),
-        "error: c.toml:1:1: missing key 'docker[0].host'; add it to this table\n   |\n 1 | [[docker]]\n   | ^^^^^^^^^^"
+        "error: c.toml:1:1: missing key 'prometheus.url'; add it to this table\n   |\n 1 | [prometheus]\n   | ^^^^^^^^^^^^"
+    );
+}
+
+#[test]
+fn docker_host_is_optional_docker_host_then_the_local_socket() {
+    let src = "[[docker]]\nname = 'box'\ninterval = '5s'\n";
+    let config = config::parse_in(src, Path::new("c.toml"), None, &env_of(&[])).unwrap();
+    let engine = &config.docker[0];
+    assert_eq!(
+        (engine.name.as_str(), engine.host.as_str()),
+        ("box", "unix:///var/run/docker.sock")
+    );
+    let env = env_of(&[
+        ("DOCKER_HOST", "tcp://build:2376"),
+        ("DOCKER_CERT_PATH", "/certs"),
+        ("DOCKER_TLS_VERIFY", "1"),
+    ]);
+    let config = config::parse_in("[[docker]]\n", Path::new("c.toml"), None, &env).unwrap();
+    let engine = &config.docker[0];
+    assert_eq!(
+        (engine.name.as_str(), engine.host.as_str()),
+        ("build", "tcp://build:2376")
+    );
+    assert_eq!(engine.cert_path.as_deref(), Some(Path::new("/certs")));
+    assert!(engine.tls_verify);
+    let bad = env_of(&[("DOCKER_HOST", "build:2376")]);
+    let err = config::parse_in("[[docker]]\n", Path::new("c.toml"), None, &bad).unwrap_err();
+    let first = err.to_string().lines().next().unwrap().to_owned();
+    assert!(
+        first.starts_with("error: c.toml:1:1: 'docker[0]': no 'host' and DOCKER_HOST is 'build:2376': unsupported Docker host"),
+        "{first}"
     );
 }
 
@@ -252,8 +284,56 @@ fn example_parses_and_names_every_command() {
     .unwrap();
     assert_eq!(config.keymap, config::Keymap::default());
     assert_eq!(config.docker.len(), 1);
+    assert_eq!(config.docker[0].host, "unix:///var/run/docker.sock");
+    // Optional sources are commented out, so the example works as written.
+    assert!(config.github.is_none() && config.mlflow.is_none());
+    assert!(config.prometheus.is_none() && config.alertmanager.is_none());
+}
+
+/// The example with every commented-out `key = ...` line and table header turned on.
+fn example_uncommented() -> String {
+    let is_key = |rest: &str| {
+        rest.split_once(" =").is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    config::example()
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(rest) if rest.starts_with('[') || is_key(rest) => rest,
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn example_commented_out_sections_parse_when_turned_on() {
+    let config = config::parse_in(
+        &example_uncommented(),
+        Path::new("example.toml"),
+        None,
+        &env_of(&[]),
+    )
+    .unwrap();
+    assert_eq!(config.docker.len(), 2);
     assert_eq!(config.prometheus.unwrap().panels.len(), 2);
     assert!(config.github.is_some() && config.mlflow.is_some() && config.alertmanager.is_some());
+}
+
+#[tokio::test]
+async fn example_as_written_gives_no_unknown_source_in_status() {
+    let config =
+        config::parse_in(config::example(), Path::new("e.toml"), None, &env_of(&[])).unwrap();
+    let report = flightdeck::status::collect(&config, std::time::Duration::from_secs(3)).await;
+    // Docker may be absent here (then it is an error, which is honest); nothing else may poll.
+    let polled: Vec<String> = report
+        .sources
+        .iter()
+        .filter(|s| s.health != "not_configured")
+        .map(|s| s.kind.name().to_owned())
+        .collect();
+    assert_eq!(polled, ["docker"]);
 }
 
 #[test]
@@ -275,8 +355,8 @@ fn example_mentions_every_key() {
         let message = config::parse_in(&src, Path::new("c.toml"), None, &env_of(&[]))
             .unwrap_err()
             .to_string();
-        let first = message.lines().next().unwrap();
-        let keys = first.split("the keys here are ").nth(1).unwrap();
+        let line = message.lines().find(|l| l.contains("the keys here are "));
+        let keys = line.unwrap().split("the keys here are ").nth(1).unwrap();
         for key in keys.split(", ").map(|k| k.trim_matches('\'')) {
             let example = config::example();
             let as_key =
@@ -479,5 +559,292 @@ fn keys_override_and_unbind() {
     assert_eq!(
         keymap.keys(Command::Down),
         config::Keymap::default().keys(Command::Down)
+    );
+}
+
+#[test]
+fn invalid_utf8_names_line_column_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, b"theme = \"mono\"\nbell = \"\xff\"\n").unwrap();
+    let err = config::load(Some(&path), &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "error: {}:2:9: invalid UTF-8: byte 0xff at offset 23; save the file as UTF-8\n   |\n 2 | bell = \"\n   |         ^",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn carriage_return_in_a_string_is_an_error_not_a_panic() {
+    let path = fixture("cr_in_string.toml");
+    let src = std::fs::read_to_string(&path).unwrap();
+    assert!(src.contains('\r'));
+    let err = config::parse_in(&src, &path, None, &env_of(&[])).unwrap_err();
+    let first = err.to_string().lines().next().unwrap().to_owned();
+    assert!(
+        first.starts_with(&format!("error: {}:1:", path.display())),
+        "{first}"
+    );
+}
+
+#[test]
+fn durations_the_dashboard_cannot_use_are_refused() {
+    assert_error(
+        "huge_interval.toml",
+        r#"3:12: 'docker[0].interval': '2562047788015215h' is longer than "24h"; use at most "24h"
+   |
+ 3 | interval = "2562047788015215h"
+   |            ^^^^^^^^^^^^^^^^^^^"#,
+    );
+    assert_error(
+        "huge_window.toml",
+        r#"7:10: 'prometheus.panels[0].window': '9999999999h' is longer than "90d"; use at most "90d"
+   |
+ 7 | window = "9999999999h"
+   |          ^^^^^^^^^^^^^"#,
+    );
+}
+
+#[test]
+fn unknown_theme_is_refused_as_the_dashboard_would() {
+    let err = config::parse_in(
+        "theme = \"nosuchtheme\"\n",
+        Path::new("c.toml"),
+        None,
+        &env_of(&[]),
+    );
+    assert_eq!(
+        err.unwrap_err().to_string(),
+        "error: c.toml:1:9: 'theme': unknown theme 'nosuchtheme': not built in (default, ansi16, \
+         mono) and no theme directory to look in (set XDG_CONFIG_HOME or HOME)\n   |\n 1 | theme = \
+         \"nosuchtheme\"\n   |         ^^^^^^^^^^^^^"
+    );
+}
+
+#[test]
+fn user_theme_files_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes = dir.path().join("flightdeck/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("night.toml"),
+        "[roles]\nok = { fg = \"green\" }\n",
+    )
+    .unwrap();
+    std::fs::write(themes.join("broken.toml"), "[roles]\nokk = {}\n").unwrap();
+    let env = env_of(&[("XDG_CONFIG_HOME", dir.path().to_str().unwrap())]);
+    let ok = config::parse_in("theme = 'night'\n", Path::new("c.toml"), None, &env).unwrap();
+    assert_eq!(ok.theme, "night");
+    let err = config::parse_in("theme = 'broken'\n", Path::new("c.toml"), None, &env)
+        .unwrap_err()
+        .to_string();
+    let first = err.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "error: c.toml:1:9: 'theme': theme 'broken' in '{}' line 2, column 1: unknown role 'okk' (did you mean 'ok'?)",
+            themes.join("broken.toml").display()
+        )
+    );
+}
+
+/// Runs the built binary with a clean home, no stdin and stdout captured (so no terminal).
+fn flightdeck(args: &[&str]) -> (Option<i32>, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn status_usage_errors_exit_unknown() {
+    let (code, _, err) = flightdeck(&["status", "--timeout", "banana"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("invalid duration 'banana'"), "{err}");
+    let (code, _, err) = flightdeck(&["status", "--no-such-flag"]);
+    assert_eq!(code, Some(3), "{err}");
+    let (code, _, _) = flightdeck(&["config", "--no-such-flag"]);
+    assert_eq!(code, Some(2));
+    let (code, out, _) = flightdeck(&["status", "--help"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("--timeout"));
+}
+
+#[test]
+fn a_bad_config_at_start_says_error_once() {
+    let bad = fixture("wrong_type.toml");
+    let (code, _, err) = flightdeck(&["--config", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: ") && !err.contains("error: error:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_terminal_says_so_and_points_at_status() {
+    let ok = fixture("minimal.toml");
+    let (code, _, err) = flightdeck(&["--config", ok.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "error: no terminal to draw the dashboard on; for a one-shot report without one, \
+         run `flightdeck status`\n"
+    );
+}
+
+#[test]
+fn config_check_refuses_what_the_dashboard_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(&file, "theme = \"nosuchtheme\"\n").unwrap();
+    let (code, _, err) = flightdeck(&["config", "check", "--config", file.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("unknown theme 'nosuchtheme'"), "{err}");
+    let ok = fixture("minimal.toml");
+    let args = [
+        "config",
+        "check",
+        "--theme",
+        "nope",
+        "--config",
+        ok.to_str().unwrap(),
+    ];
+    let (code, _, err) = flightdeck(&args);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: --theme: unknown theme 'nope'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_creates_the_config_directory_before_writing_to_it() {
+    let (code, out, _) = flightdeck(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains(
+            "mkdir -p ~/.config/flightdeck && flightdeck config example > ~/.config/flightdeck/config.toml"
+        ),
+        "{out}"
+    );
+}
+
+/// The `error: FILE:LINE:COL: message` lines of a multi-error report, file name left out.
+fn error_lines(message: &str, file: &Path) -> Vec<String> {
+    let prefix = format!("error: {}:", file.display());
+    message
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_error_of_a_file_is_reported_in_file_order() {
+    let path = fixture("many_errors.toml");
+    let message = error_for("many_errors.toml");
+    assert_eq!(
+        error_lines(&message, &path),
+        [
+            "1:1: unknown key 'thme' at top level; did you mean 'theme'?",
+            "2:13: wrong type for 'read_only': expected a boolean, found string 'yes'",
+            "5:1: unknown command 'quti' in [keys]; did you mean 'quit'?",
+            "6:14: 'keys.quit[1]': invalid key 'ctrl+q': write keys like 'q', 'G', 'ctrl-c', \
+             'shift-tab', 'pageup' or 'f5'",
+            "10:12: 'docker[0].interval': invalid duration '15x': use a number and a unit, \
+             like \"15s\" or \"2m\"",
+            "13:22: 'github.repos[1]': invalid repo 'acme': write it as 'owner/name', 'owner/*' \
+             or 'owner/api-*'",
+            "14:1: unknown key 'github.repo'; did you mean 'github.repos'?",
+            "15:12: 'github.interval': '0s' is zero; use at least \"1s\"",
+            "18:7: 'prometheus.url': invalid URL 'localhost:9090': start it with http:// or \
+             https://, like 'http://localhost:9090'",
+            "23:8: 'prometheus.panels[0].unit': unknown unit 'percnt'; did you mean 'percent'? \
+             use one of 'bytes', 'percent', 'seconds', 'rps', 'none'",
+            "28:1: unknown key 'prometheus.panels[1].windw'; did you mean \
+             'prometheus.panels[1].window'?",
+            "29:10: 'prometheus.panels[1].window': '9999999999h' is longer than \"90d\"; use at \
+             most \"90d\"",
+        ]
+    );
+    // Each error keeps its excerpt.
+    assert_eq!(
+        message.matches("\n   | ").count() + message.matches("\n    | ").count(),
+        12
+    );
+}
+
+#[test]
+fn a_wrong_typed_required_key_is_not_also_reported_missing() {
+    let src = "[prometheus]\nurl = 9090\n[alertmanager]\nurl = 'x'\n";
+    let message = config::parse_in(src, Path::new("c.toml"), None, &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    let lines = error_lines(&message, Path::new("c.toml"));
+    assert_eq!(lines.len(), 2, "{message}");
+    assert!(
+        lines[0].starts_with("2:7: wrong type for 'prometheus.url'"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("4:7: 'alertmanager.url': invalid URL 'x'"),
+        "{message}"
+    );
+}
+
+#[test]
+fn more_than_twenty_errors_are_counted_not_shown() {
+    let lines: Vec<String> = (0..25).map(|i| format!("unknown_{i:02} = 1")).collect();
+    let src = lines.join("\n");
+    let message = config::parse_in(&src, Path::new("c.toml"), None, &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    let lines = error_lines(&message, Path::new("c.toml"));
+    assert_eq!(lines.len(), 20);
+    assert!(
+        lines[0].starts_with("1:1: unknown key 'unknown_00'"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[19].starts_with("20:1: unknown key 'unknown_19'"),
+        "{}",
+        lines[19]
+    );
+    assert!(message.ends_with("\nand 5 more errors"), "{message}");
+}
+
+#[test]
+fn unknown_tables_and_dotted_keys_are_skipped_whole() {
+    let src = "[nosuch]\na = 1\n[github]\nrepos = ['acme/api']\nextra.deep = 2\ninterval = '0s'\n";
+    let message = config::parse_in(src, Path::new("c.toml"), None, &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    let lines = error_lines(&message, Path::new("c.toml"));
+    assert_eq!(lines.len(), 3, "{message}");
+    assert!(
+        lines[0].starts_with("1:2: unknown key 'nosuch'"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("5:1: unknown key 'github.extra'"),
+        "{message}"
+    );
+    assert!(
+        lines[2].starts_with("6:12: 'github.interval': '0s' is zero"),
+        "{message}"
     );
 }

@@ -106,6 +106,57 @@ impl Problem {
     }
 }
 
+/// Every problem found in one file, so a single run reports them all.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
+    /// The value of `result`, or `T::default()` after recording its problem.
+    pub fn take<T: Default>(&mut self, result: Result<T, Problem>) -> T {
+        result.unwrap_or_else(|problem| {
+            self.0.push(problem);
+            T::default()
+        })
+    }
+}
+
+/// At most this many errors are shown; the rest are counted.
+pub const SHOWN: usize = 20;
+
+/// Every located error of one file, in file order; `Display` shows the first [`SHOWN`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Sorts into file order and drops exact repeats.
+    pub(crate) fn new(mut all: Vec<Diagnostic>) -> Diagnostics {
+        all.sort_by_key(|d| (d.line, d.column));
+        all.dedup();
+        Diagnostics(all)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        match self.0.len().saturating_sub(SHOWN) {
+            0 => Ok(()),
+            1 => write!(f, "\nand 1 more error"),
+            more => write!(f, "\nand {more} more errors"),
+        }
+    }
+}
+
 /// A located config error; `Display` renders the message with a source excerpt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -145,7 +196,17 @@ pub(crate) struct Document<'a> {
 impl<'a> Document<'a> {
     /// Parses `src`; a TOML syntax error comes back as a located diagnostic.
     pub fn parse(src: &'a str, file: &'a Path) -> Result<Document<'a>, Diagnostic> {
-        match DeTable::parse(src) {
+        Document::masked(src, src, file)
+    }
+
+    /// Parses `masked`, a copy of `src` with reported entries blanked (same byte offsets),
+    /// and shows excerpts from `src`.
+    pub fn masked(
+        src: &'a str,
+        masked: &'a str,
+        file: &'a Path,
+    ) -> Result<Document<'a>, Diagnostic> {
+        match DeTable::parse(masked) {
             Ok(root) => Ok(Document {
                 src,
                 file,
@@ -153,6 +214,11 @@ impl<'a> Document<'a> {
             }),
             Err(err) => Err(syntax(src, file, &err)),
         }
+    }
+
+    /// The parsed tree.
+    pub fn root(&self) -> &DeTable<'a> {
+        &self.root
     }
 
     /// Locates a post-deserialisation problem.
@@ -163,7 +229,7 @@ impl<'a> Document<'a> {
 
     /// Explains a deserialisation error: unknown keys, wrong types, missing keys.
     pub fn serde(&self, err: &serde_path_to_error::Error<toml::de::Error>) -> Diagnostic {
-        let path = KeyPath::from_serde(err.path());
+        let path = serde_path(err);
         let inner = err.inner();
         let message = explain(&path, inner.message());
         let target = if message.starts_with("missing") {
@@ -207,6 +273,18 @@ impl<'a> Document<'a> {
     }
 }
 
+/// The key path a deserialisation error happened at.
+pub(crate) fn serde_path(err: &serde_path_to_error::Error<toml::de::Error>) -> KeyPath {
+    KeyPath::from_serde(err.path())
+}
+
+/// The path of the key a "missing field" error asks for (its own path is the table).
+pub(crate) fn missing_key(err: &serde_path_to_error::Error<toml::de::Error>) -> Option<KeyPath> {
+    let rest = err.inner().message().strip_prefix("missing field `")?;
+    let name = rest.split('`').next()?;
+    Some(serde_path(err).key(name))
+}
+
 /// Explains a TOML syntax error.
 pub(crate) fn syntax(src: &str, file: &Path, err: &toml::de::Error) -> Diagnostic {
     let span = err.span().unwrap_or(0..0);
@@ -218,6 +296,16 @@ pub(crate) fn syntax(src: &str, file: &Path, err: &toml::de::Error) -> Diagnosti
     )
 }
 
+/// Locates the first byte of `bytes` that is not UTF-8, showing the valid text before it.
+pub(crate) fn invalid_utf8(bytes: &[u8], file: &Path, err: std::str::Utf8Error) -> Diagnostic {
+    let offset = err.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let byte = bytes.get(offset).copied().unwrap_or_default();
+    let message =
+        format!("invalid UTF-8: byte 0x{byte:02x} at offset {offset}; save the file as UTF-8");
+    diagnostic(valid, file, offset..offset, message)
+}
+
 /// Builds a diagnostic for the byte `span` of `src`.
 fn diagnostic(src: &str, file: &Path, span: Range<usize>, message: String) -> Diagnostic {
     let start = floor_char_boundary(src, span.start.min(src.len()));
@@ -225,7 +313,8 @@ fn diagnostic(src: &str, file: &Path, span: Range<usize>, message: String) -> Di
     let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
     let line_text = src[line_start..line_end].trim_end_matches('\r');
     let column = src[line_start..start].chars().count() + 1;
-    let end = floor_char_boundary(src, span.end.clamp(start, line_start + line_text.len()));
+    // `start` may sit on a trailing '\r' that `line_text` left out, so never clamp below it.
+    let end = floor_char_boundary(src, span.end.min(line_start + line_text.len()).max(start));
     let width = src[start..end].chars().count().max(1);
     Diagnostic {
         file: file.to_path_buf(),
@@ -319,42 +408,17 @@ pub(crate) fn quoted_list(names: &[&str]) -> String {
     quoted.join(", ")
 }
 
-/// The closest candidate to `name` within a small edit distance.
+/// The closest candidate to `name` within a small edit distance (a swap counts as one edit).
 pub(crate) fn suggest<'c>(
     name: &str,
     candidates: impl Iterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).clamp(1, 2);
     candidates
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (strsim::osa_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions, swaps.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 fn describe_found(found: &str) -> String {
@@ -388,19 +452,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_counts_swaps_as_one() {
-        assert_eq!(edit_distance("thme", "theme"), 1);
-        assert_eq!(edit_distance("tiel", "title"), 2);
-        assert_eq!(edit_distance("ab", "ba"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
     fn suggests_only_close_names() {
         let keys = ["theme", "read_only", "bell"];
         assert_eq!(suggest("thme", keys.iter().copied()), Some("theme"));
         assert_eq!(suggest("readonly", keys.iter().copied()), Some("read_only"));
         assert_eq!(suggest("colour", keys.iter().copied()), None);
+        // A swap of two letters counts as one edit.
+        assert_eq!(suggest("tehme", keys.iter().copied()), Some("theme"));
     }
 
     #[test]
@@ -422,6 +480,14 @@ mod tests {
             d.to_string(),
             "error: c.toml:2:2: bad\n   |\n 2 |  thme = \"mono\"\n   |  ^^^^"
         );
+    }
+
+    #[test]
+    fn span_on_a_carriage_return_does_not_panic() {
+        let src = "theme = \"x\r\n";
+        let d = diagnostic(src, Path::new("c.toml"), 10..12, "bad".into());
+        assert_eq!((d.line, d.column, d.width), (1, 11, 1));
+        assert_eq!(d.source_line, "theme = \"x");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Durations in the config file: `"500ms"`, `"15s"`, `"2m"`, `"1h"`, `"1m30s"`.
-//! Only whole numbers with a unit; parts add up, so `"1m30s"` is 90 seconds.
+//! Parsed by `humantime`, which also takes spaces and long unit names (`"1 min 30 sec"`,
+//! `"2days"`, `"1.5s"`); written back in the short form.
 
 use std::time::Duration;
 
@@ -10,35 +11,7 @@ pub struct DurationError(pub String);
 
 /// Parses a duration such as `"15s"` or `"1m30s"`.
 pub fn parse(text: &str) -> Result<Duration, DurationError> {
-    let invalid = || DurationError(text.to_owned());
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut total = Duration::ZERO;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .ok_or_else(invalid)?;
-        if digits == 0 {
-            return Err(invalid());
-        }
-        let number: u64 = rest[..digits].parse().map_err(|_| invalid())?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let part = match &rest[..unit_len] {
-            "ms" => Duration::from_millis(number),
-            "s" => Duration::from_secs(number),
-            "m" => Duration::from_secs(number.saturating_mul(60)),
-            "h" => Duration::from_secs(number.saturating_mul(3600)),
-            _ => return Err(invalid()),
-        };
-        total = total.saturating_add(part);
-        rest = &rest[unit_len..];
-    }
-    Ok(total)
+    humantime::parse_duration(text.trim()).map_err(|_| DurationError(text.to_owned()))
 }
 
 pub use crate::state::duration::Display;
@@ -59,13 +32,30 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        for bad in ["", "15", "15x", "s", "1.5s", "-1s", "1 s", "m1"] {
+        for bad in [
+            "",
+            " ",
+            "15",
+            "15x",
+            "s",
+            "-1s",
+            "m1",
+            "1s-",
+            "99999999999999999999s",
+        ] {
             assert_eq!(parse(bad), Err(DurationError(bad.to_owned())), "{bad}");
         }
         assert_eq!(
             DurationError("15x".into()).to_string(),
             "invalid duration '15x': use a number and a unit, like \"15s\" or \"2m\""
         );
+    }
+
+    #[test]
+    fn takes_humantime_spellings_too() {
+        assert_eq!(parse("1 min 30 sec"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("2days"), Ok(Duration::from_secs(2 * 86_400)));
+        assert_eq!(parse(" 15s "), Ok(Duration::from_secs(15)));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::diagnostics::{KeyPath, Problem};
+use super::diagnostics::{KeyPath, Problem, Problems};
 use super::sources::{env_name, interval, url};
 
 /// The GitHub REST API used when `[github] api_url` is not set.
@@ -184,27 +184,32 @@ pub(crate) struct RawGithub {
 }
 
 /// Validates `[github]`; with no repos listed it watches the checkout's `origin`.
-pub(crate) fn github(raw: RawGithub, cwd: Option<&Path>) -> Result<GithubConfig, Problem> {
+pub(crate) fn github(raw: RawGithub, cwd: Option<&Path>, problems: &mut Problems) -> GithubConfig {
     let path = KeyPath::default().key("github");
-    let api_url = url(
+    let api_url = problems.take(url(
         &path.key("api_url"),
         raw.api_url.as_deref().unwrap_or(DEFAULT_GITHUB_API),
-    )?;
+    ));
     let mut repos = Vec::with_capacity(raw.repos.len());
     for (i, text) in raw.repos.iter().enumerate() {
-        let spec =
-            RepoSpec::parse(text).map_err(|e| Problem::value(path.key("repos").index(i), e))?;
-        repos.push(spec);
+        match RepoSpec::parse(text) {
+            Ok(spec) => repos.push(spec),
+            Err(e) => problems.push(Problem::value(path.key("repos").index(i), e)),
+        }
     }
     if repos.is_empty() {
         repos.extend(cwd.and_then(origin_repo));
     }
-    Ok(GithubConfig {
+    GithubConfig {
         api_url,
-        token_env: env_name(&path.key("token_env"), raw.token_env)?,
+        token_env: problems.take(env_name(&path.key("token_env"), raw.token_env)),
         repos,
-        interval: interval(&path, raw.interval.as_deref(), Duration::from_secs(15))?,
-    })
+        interval: problems.take(interval(
+            &path,
+            raw.interval.as_deref(),
+            Duration::from_secs(15),
+        )),
+    }
 }
 
 #[cfg(test)]

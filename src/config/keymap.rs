@@ -191,31 +191,42 @@ impl Keymap {
         self.bindings.get(&cmd).map_or(&[], Vec::as_slice)
     }
 
-    /// Applies `[keys]` entries, given in file order, on top of the defaults.
-    pub(crate) fn with_overrides(entries: &[(String, KeySpecs)]) -> Result<Keymap, Problem> {
+    /// Applies `[keys]` entries, given in file order, on top of the defaults; every problem
+    /// of every entry is returned, not just the first.
+    pub(crate) fn with_overrides(entries: &[(String, KeySpecs)]) -> Result<Keymap, Vec<Problem>> {
         let base = KeyPath::default().key("keys");
         let mut map = Keymap::default();
         let mut named = Vec::with_capacity(entries.len());
+        let mut problems = Vec::new();
         for (name, specs) in entries {
             let path = base.key(name);
-            let cmd = Command::from_name(name).ok_or_else(|| unknown_command(&path, name))?;
+            let Some(cmd) = Command::from_name(name) else {
+                problems.push(unknown_command(&path, name));
+                continue;
+            };
             let mut keys: Vec<Key> = Vec::new();
             for (i, spec) in specs.0.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
                 let at = if specs.1 { path.index(i) } else { path.clone() };
-                let key = Key::parse(spec).map_err(|e| Problem::value(at, e))?;
-                if !keys.contains(&key) {
-                    keys.push(key);
+                match Key::parse(spec) {
+                    Ok(key) if !keys.contains(&key) => keys.push(key),
+                    Ok(_) => {}
+                    Err(e) => problems.push(Problem::value(at, e)),
                 }
             }
             map.bindings.insert(cmd, keys);
             named.push((cmd, specs.1, path));
         }
-        map.check_conflicts(&named)?;
-        Ok(map)
+        problems.extend(map.check_conflicts(&named).err().into_iter().flatten());
+        if problems.is_empty() {
+            Ok(map)
+        } else {
+            Err(problems)
+        }
     }
 
-    /// Reports a key shared by two commands of one context, at the later `[keys]` entry.
-    fn check_conflicts(&self, named: &[(Command, bool, KeyPath)]) -> Result<(), Problem> {
+    /// Reports each key shared by two commands of one context, at the later `[keys]` entry.
+    fn check_conflicts(&self, named: &[(Command, bool, KeyPath)]) -> Result<(), Vec<Problem>> {
+        let mut problems = Vec::new();
         for (pos, (cmd, is_list, path)) in named.iter().enumerate() {
             for (i, key) in self.keys(*cmd).iter().enumerate() {
                 let other = self.bindings.iter().find(|(other, keys)| {
@@ -235,11 +246,15 @@ impl Keymap {
                         "key '{key}' for '{name}' is already bound to '{other}'; choose another key, \
                          or rebind '{other}' in [keys] ({other} = \"\" unbinds it)"
                     );
-                    return Err(Problem::value(at, detail));
+                    problems.push(Problem::value(at, detail));
                 }
             }
         }
-        Ok(())
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 

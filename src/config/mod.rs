@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod duration;
 mod github;
 pub mod keymap;
+mod mask;
 pub mod sources;
 
 use std::collections::BTreeMap;
@@ -14,14 +15,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-pub use diagnostics::Diagnostic;
+pub use diagnostics::{Diagnostic, Diagnostics};
 pub use keymap::{Key, Keymap};
 pub use sources::{
     AlertmanagerConfig, DockerConfig, GithubConfig, MlflowConfig, Panel, PrometheusConfig,
     RepoSpec, Unit, github_default, resolve_token,
 };
 
-use diagnostics::{Document, KeyPath, Problem, Target};
+use diagnostics::{Document, KeyPath, Problem, Problems, Target};
 use keymap::KeySpecs;
 use sources::{RawAlertmanager, RawDocker, RawGithub, RawMlflow, RawPrometheus};
 
@@ -102,9 +103,9 @@ pub enum ConfigError {
         /// The I/O error.
         source: io::Error,
     },
-    /// The file is not valid TOML or not a valid configuration.
+    /// The file is not valid TOML or not a valid configuration: every error, in file order.
     #[error("{0}")]
-    Invalid(Box<Diagnostic>),
+    Invalid(Diagnostics),
     /// An environment variable the config falls back on holds an unusable value.
     #[error("error: {var} is '{value}': {message}")]
     Env {
@@ -181,9 +182,13 @@ pub fn load(cli_path: Option<&Path>, env: Env<'_>) -> Result<Loaded, ConfigError
         Ok(Loaded { config, path: None })
     };
     let Some(path) = path else { return defaults() };
-    match std::fs::read_to_string(&path) {
-        Ok(src) => {
-            let config = parse_in(&src, &path, cwd.as_deref(), env)?;
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let src = std::str::from_utf8(&bytes).map_err(|e| {
+                let found = vec![diagnostics::invalid_utf8(&bytes, &path, e)];
+                ConfigError::Invalid(Diagnostics::new(found))
+            })?;
+            let config = parse_in(src, &path, cwd.as_deref(), env)?;
             Ok(Loaded {
                 config,
                 path: Some(path),
@@ -203,35 +208,55 @@ pub fn parse(src: &str, file: &Path, env: Env<'_>) -> Result<Config, ConfigError
 }
 
 /// Like [`parse`], with `cwd` as the directory whose git `origin` gives the default GitHub repo.
+///
+/// Every error of the file is reported, in file order: an entry serde refuses is blanked
+/// out (offsets kept) and the text read again, then the rest is validated as a whole.
 pub fn parse_in(
     src: &str,
     file: &Path,
     cwd: Option<&Path>,
     env: Env<'_>,
 ) -> Result<Config, ConfigError> {
-    let invalid = |d: Diagnostic| ConfigError::Invalid(Box::new(d));
-    let doc = Document::parse(src, file).map_err(invalid)?;
-    let deserializer = toml::de::Deserializer::parse(src)
-        .map_err(|e| invalid(diagnostics::syntax(src, file, &e)))?;
-    let raw: RawConfig =
-        serde_path_to_error::deserialize(deserializer).map_err(|e| invalid(doc.serde(&e)))?;
-    build(raw, &doc, cwd, env)
+    let invalid = |all: Vec<Diagnostic>| ConfigError::Invalid(Diagnostics::new(all));
+    Document::parse(src, file).map_err(|d| invalid(vec![d]))?;
+    let mut found = Vec::new();
+    let mut reported = Vec::new();
+    let mut masked = src.to_owned();
+    for _ in 0..mask::MAX_PASSES {
+        match mask::pass(src, &masked, file, &mut found, &mut reported) {
+            mask::Pass::Read(raw) => {
+                let doc = Document::masked(src, &masked, file).map_err(|d| invalid(vec![d]))?;
+                let mut problems = Problems::default();
+                let config = build(raw, &doc, cwd, env, &mut problems)?;
+                found.extend(problems.0.into_iter().map(|p| doc.problem(p)));
+                return if found.is_empty() {
+                    Ok(config)
+                } else {
+                    Err(invalid(found))
+                };
+            }
+            mask::Pass::Again(next) => masked = next,
+            mask::Pass::Stop => break,
+        }
+    }
+    Err(invalid(found))
 }
 
 /// Validates the raw file and fills in what it leaves out from the environment.
 fn build(
-    raw: RawConfig,
+    raw: Box<RawConfig>,
     doc: &Document<'_>,
     cwd: Option<&Path>,
     env: Env<'_>,
+    problems: &mut Problems,
 ) -> Result<Config, ConfigError> {
-    let located = |p: Problem| ConfigError::Invalid(Box::new(doc.problem(p)));
+    let raw = *raw;
     let mut keys: Vec<(String, KeySpecs)> = raw.keys.into_iter().collect();
     // File order, so a conflict is reported at the later entry, where the reader meets it.
     let keys_path = KeyPath::default().key("keys");
     keys.sort_by_key(|(name, _)| doc.locate(&keys_path.key(name), Target::Key).start);
     let docker = match raw.docker {
-        Some(tables) => sources::docker(tables, env).map_err(located)?,
+        Some(tables) => sources::docker(tables, env, problems),
         None => vec![
             sources::docker_default(env).map_err(|message| ConfigError::Env {
                 var: "DOCKER_HOST",
@@ -241,26 +266,35 @@ fn build(
         ],
     };
     let github = match raw.github {
-        Some(raw) => Some(sources::github(raw, cwd).map_err(located)?),
+        Some(raw) => Some(sources::github(raw, cwd, problems)),
         None => cwd.and_then(|cwd| github_default(cwd, env)),
     };
+    if let Some(name) = &raw.theme
+        && let Some(problem) = theme_problem(name, env)
+    {
+        problems.push(problem);
+    }
+    let keymap = Keymap::with_overrides(&keys).unwrap_or_else(|found| {
+        problems.0.extend(found);
+        Keymap::default()
+    });
     Ok(Config {
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         read_only: raw.read_only,
         bell: raw.bell,
-        keymap: Keymap::with_overrides(&keys).map_err(located)?,
+        keymap,
         docker,
         github,
-        mlflow: sources::mlflow(raw.mlflow, env).map_err(located)?,
-        prometheus: raw
-            .prometheus
-            .map(sources::prometheus)
-            .transpose()
-            .map_err(located)?,
-        alertmanager: raw
-            .alertmanager
-            .map(sources::alertmanager)
-            .transpose()
-            .map_err(located)?,
+        mlflow: sources::mlflow(raw.mlflow, env, problems),
+        prometheus: raw.prometheus.map(|p| sources::prometheus(p, problems)),
+        alertmanager: raw.alertmanager.map(|a| sources::alertmanager(a, problems)),
     })
+}
+
+/// Loads the theme as the dashboard will at start, so `config check` refuses what it would.
+fn theme_problem(name: &str, env: Env<'_>) -> Option<Problem> {
+    let user_themes = config_dir(env).map(|d| d.join("themes"));
+    let depth = crate::theme::ColorDepth::TrueColor;
+    let err = crate::theme::load(name, user_themes.as_deref(), depth).err()?;
+    Some(Problem::value(KeyPath::default().key("theme"), err))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::diagnostics::{KeyPath, Problem};
+use super::diagnostics::{KeyPath, Problem, Problems};
 use super::duration;
 pub use crate::state::metric::{Panel, Unit};
 
@@ -94,11 +94,10 @@ pub struct AlertmanagerConfig {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDocker {
     name: Option<String>,
-    host: String,
+    host: Option<String>,
     interval: Option<String>,
     cert_path: Option<PathBuf>,
-    #[serde(default)]
-    tls_verify: bool,
+    tls_verify: Option<bool>,
     #[serde(default = "yes")]
     swarm: bool,
 }
@@ -188,32 +187,62 @@ fn docker_host_error(host: &str) -> Option<String> {
 }
 
 /// Validates the `[[docker]]` tables; names default to the host's name and must be unique.
-pub(crate) fn docker(raw: Vec<RawDocker>, env: Env<'_>) -> Result<Vec<DockerConfig>, Problem> {
+pub(crate) fn docker(
+    raw: Vec<RawDocker>,
+    env: Env<'_>,
+    problems: &mut Problems,
+) -> Vec<DockerConfig> {
     let base = KeyPath::default().key("docker");
     let mut names = BTreeSet::new();
     let mut engines = Vec::with_capacity(raw.len());
     for (i, table) in raw.into_iter().enumerate() {
         let path = base.index(i);
-        if let Some(message) = docker_host_error(&table.host) {
-            return Err(Problem::value(path.key("host"), message));
+        // Without `host`, the engine is the one `docker` itself would use, TLS settings included.
+        let from_env = match table.host {
+            Some(_) => None,
+            None => match docker_default(env) {
+                Ok(engine) => Some(engine),
+                Err(e) => {
+                    let value = env("DOCKER_HOST").unwrap_or_default();
+                    let detail = format!("no 'host' and DOCKER_HOST is '{value}': {e}");
+                    problems.push(Problem::value(path.clone(), detail));
+                    continue;
+                }
+            },
+        };
+        let host = match (table.host, &from_env) {
+            (Some(host), _) => host,
+            (None, Some(engine)) => engine.host.clone(),
+            (None, None) => DEFAULT_DOCKER_HOST.to_owned(),
+        };
+        if let Some(message) = docker_host_error(&host) {
+            problems.push(Problem::value(path.key("host"), message));
+            continue;
         }
-        let name = table.name.unwrap_or_else(|| docker_name(&table.host));
+        let name = table.name.unwrap_or_else(|| docker_name(&host));
         if !names.insert(name.clone()) {
             let detail = format!(
                 "another [[docker]] table is already named '{name}'; give each one its own name = \"...\""
             );
-            return Err(Problem::value(path.key("name"), detail));
+            problems.push(Problem::value(path.key("name"), detail));
+            continue;
         }
+        let env_cert = from_env.as_ref().and_then(|e| e.cert_path.clone());
+        let env_verify = from_env.as_ref().is_some_and(|e| e.tls_verify);
         engines.push(DockerConfig {
             name,
-            host: table.host,
-            interval: interval(&path, table.interval.as_deref(), Duration::from_secs(2))?,
-            cert_path: table.cert_path.map(|p| expand_home(p, env)),
-            tls_verify: table.tls_verify,
+            host,
+            interval: problems.take(interval(
+                &path,
+                table.interval.as_deref(),
+                Duration::from_secs(2),
+            )),
+            cert_path: table.cert_path.map(|p| expand_home(p, env)).or(env_cert),
+            tls_verify: table.tls_verify.unwrap_or(env_verify),
             swarm: table.swarm,
         });
     }
-    Ok(engines)
+    engines
 }
 
 /// `tcp://build-1:2376` → `build-1`; local sockets are `local`.
@@ -240,7 +269,8 @@ fn expand_home(path: PathBuf, env: Env<'_>) -> PathBuf {
 pub(crate) fn mlflow(
     raw: Option<RawMlflow>,
     env: Env<'_>,
-) -> Result<Option<MlflowConfig>, Problem> {
+    problems: &mut Problems,
+) -> Option<MlflowConfig> {
     let from_env = env("MLFLOW_TRACKING_URI").filter(|v| !v.is_empty());
     let path = KeyPath::default().key("mlflow");
     let raw = match raw {
@@ -248,31 +278,40 @@ pub(crate) fn mlflow(
         // Without the section, a non-HTTP URI (a local `file:` store) is simply not watched.
         None => match from_env.clone().filter(|u| is_http(u)) {
             Some(url) => RawMlflow::from_url(url),
-            None => return Ok(None),
+            None => return None,
         },
     };
     let url = match (&raw.url, from_env) {
-        (Some(url), _) => self::url(&path.key("url"), url)?,
+        (Some(url), _) => problems.take(self::url(&path.key("url"), url)),
         (None, Some(uri)) if is_http(&uri) => uri.trim_end_matches('/').to_owned(),
         (None, uri) => {
             let found = uri.map_or("is not set".to_owned(), |u| format!("is '{u}'"));
             let detail = format!(
                 "no 'url' and MLFLOW_TRACKING_URI {found}; add url = \"http://127.0.0.1:5000\""
             );
-            return Err(Problem::value(path, detail));
+            problems.push(Problem::value(path.clone(), detail));
+            String::new()
         }
     };
-    let (token_env, username_env, password_env) =
-        auth(&path, raw.token_env, raw.username_env, raw.password_env)?;
-    let interval = interval(&path, raw.interval.as_deref(), Duration::from_secs(30))?;
-    Ok(Some(MlflowConfig {
+    let (token_env, username_env, password_env) = problems.take(auth(
+        &path,
+        raw.token_env,
+        raw.username_env,
+        raw.password_env,
+    ));
+    let interval = problems.take(interval(
+        &path,
+        raw.interval.as_deref(),
+        Duration::from_secs(30),
+    ));
+    Some(MlflowConfig {
         url,
         token_env,
         username_env,
         password_env,
         models: raw.models,
         interval,
-    }))
+    })
 }
 
 impl RawMlflow {
@@ -289,27 +328,37 @@ impl RawMlflow {
 }
 
 /// Validates `[prometheus]` and its panels.
-pub(crate) fn prometheus(raw: RawPrometheus) -> Result<PrometheusConfig, Problem> {
+pub(crate) fn prometheus(raw: RawPrometheus, problems: &mut Problems) -> PrometheusConfig {
     let path = KeyPath::default().key("prometheus");
-    let (token_env, username_env, password_env) =
-        auth(&path, raw.token_env, raw.username_env, raw.password_env)?;
+    let url = problems.take(url(&path.key("url"), &raw.url));
+    let (token_env, username_env, password_env) = problems.take(auth(
+        &path,
+        raw.token_env,
+        raw.username_env,
+        raw.password_env,
+    ));
+    let interval = problems.take(interval(
+        &path,
+        raw.interval.as_deref(),
+        Duration::from_secs(15),
+    ));
     let mut panels = Vec::with_capacity(raw.panels.len());
     for (i, panel) in raw.panels.into_iter().enumerate() {
-        panels.push(self::panel(&path.key("panels").index(i), panel)?);
+        panels.push(self::panel(&path.key("panels").index(i), panel, problems));
     }
-    Ok(PrometheusConfig {
-        url: url(&path.key("url"), &raw.url)?,
+    PrometheusConfig {
+        url,
         token_env,
         username_env,
         password_env,
-        interval: interval(&path, raw.interval.as_deref(), Duration::from_secs(15))?,
+        interval,
         panels,
-    })
+    }
 }
 
-fn panel(path: &KeyPath, raw: RawPanel) -> Result<Panel, Problem> {
-    let unit = match raw.unit.as_deref() {
-        None => Unit::None,
+fn panel(path: &KeyPath, raw: RawPanel, problems: &mut Problems) -> Panel {
+    let unit = problems.take(match raw.unit.as_deref() {
+        None => Ok(Unit::None),
         Some(text) => Unit::NAMES
             .iter()
             .find(|(name, _)| *name == text)
@@ -323,34 +372,43 @@ fn panel(path: &KeyPath, raw: RawPanel) -> Result<Panel, Problem> {
                     path.key("unit"),
                     format!("unknown unit '{text}'; {hint}use one of {list}"),
                 )
-            })?,
-    };
+            }),
+    });
     let window = match raw.window.as_deref() {
         None => Duration::from_secs(3600),
-        Some(text) => positive(&path.key("window"), text)?,
+        Some(text) => problems.take(bounded(&path.key("window"), text, WINDOW_BOUNDS)),
     };
-    Ok(Panel {
+    Panel {
         title: raw.title,
         query: raw.query,
         unit,
         warn: raw.warn,
         crit: raw.crit,
         window,
-    })
+    }
 }
 
 /// Validates `[alertmanager]`.
-pub(crate) fn alertmanager(raw: RawAlertmanager) -> Result<AlertmanagerConfig, Problem> {
+pub(crate) fn alertmanager(raw: RawAlertmanager, problems: &mut Problems) -> AlertmanagerConfig {
     let path = KeyPath::default().key("alertmanager");
-    let (token_env, username_env, password_env) =
-        auth(&path, raw.token_env, raw.username_env, raw.password_env)?;
-    Ok(AlertmanagerConfig {
-        url: url(&path.key("url"), &raw.url)?,
+    let url = problems.take(url(&path.key("url"), &raw.url));
+    let (token_env, username_env, password_env) = problems.take(auth(
+        &path,
+        raw.token_env,
+        raw.username_env,
+        raw.password_env,
+    ));
+    AlertmanagerConfig {
+        url,
         token_env,
         username_env,
         password_env,
-        interval: interval(&path, raw.interval.as_deref(), Duration::from_secs(15))?,
-    })
+        interval: problems.take(interval(
+            &path,
+            raw.interval.as_deref(),
+            Duration::from_secs(15),
+        )),
+    }
 }
 
 type Auth = (Option<String>, Option<String>, Option<String>);
@@ -417,23 +475,52 @@ pub(super) fn url(path: &KeyPath, text: &str) -> Result<String, Problem> {
     }
 }
 
+/// The shortest and longest poll interval: a poll takes about a second, and a
+/// source polled less than daily is not being watched.
+const INTERVAL_BOUNDS: Bounds = (
+    Duration::from_secs(1),
+    "1s",
+    Duration::from_secs(86_400),
+    "24h",
+);
+
+/// The shortest and longest panel window: Prometheus keeps 15 days by default,
+/// long-term stores rarely more than a quarter.
+const WINDOW_BOUNDS: Bounds = (
+    Duration::from_secs(1),
+    "1s",
+    Duration::from_secs(90 * 86_400),
+    "90d",
+);
+
+/// Least and most a duration key takes, each with its spelling for messages.
+type Bounds = (Duration, &'static str, Duration, &'static str);
+
 /// The section's `interval`, or `default` when absent.
 pub(super) fn interval(
     section: &KeyPath,
     text: Option<&str>,
     default: Duration,
 ) -> Result<Duration, Problem> {
-    text.map_or(Ok(default), |text| positive(&section.key("interval"), text))
+    text.map_or(Ok(default), |text| {
+        bounded(&section.key("interval"), text, INTERVAL_BOUNDS)
+    })
 }
 
-fn positive(path: &KeyPath, text: &str) -> Result<Duration, Problem> {
+/// Parses a duration and refuses one outside `bounds`, which the dashboard cannot use.
+fn bounded(path: &KeyPath, text: &str, bounds: Bounds) -> Result<Duration, Problem> {
+    let (min, min_text, max, max_text) = bounds;
+    let problem = |detail: String| Err(Problem::value(path.clone(), detail));
     match duration::parse(text) {
-        Ok(d) if d.is_zero() => Err(Problem::value(
-            path.clone(),
-            format!("'{text}' is zero; use at least \"1s\""),
+        Ok(d) if d.is_zero() => problem(format!("'{text}' is zero; use at least \"{min_text}\"")),
+        Ok(d) if d < min => problem(format!(
+            "'{text}' is shorter than \"{min_text}\"; use at least \"{min_text}\""
+        )),
+        Ok(d) if d > max => problem(format!(
+            "'{text}' is longer than \"{max_text}\"; use at most \"{max_text}\""
         )),
         Ok(d) => Ok(d),
-        Err(e) => Err(Problem::value(path.clone(), e)),
+        Err(e) => problem(e.to_string()),
     }
 }
 
@@ -460,6 +547,31 @@ mod tests {
         );
         assert!(env_name(&path, Some("ghp_abc123".into())).is_err());
         assert!(env_name(&path, Some("not a name".into())).is_err());
+    }
+
+    #[test]
+    fn intervals_and_windows_are_bounded() {
+        let at = KeyPath::default().key("docker").index(0);
+        let err = |text| {
+            interval(&at, Some(text), Duration::ZERO)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            err("2562047788015215h"),
+            "'docker[0].interval': '2562047788015215h' is longer than \"24h\"; use at most \"24h\""
+        );
+        assert_eq!(
+            err("500ms"),
+            "'docker[0].interval': '500ms' is shorter than \"1s\"; use at least \"1s\""
+        );
+        assert_eq!(
+            interval(&at, Some("24h"), Duration::ZERO),
+            Ok(Duration::from_secs(86_400))
+        );
+        let window = KeyPath::default().key("w");
+        assert!(bounded(&window, "9999999999h", WINDOW_BOUNDS).is_err());
+        assert!(bounded(&window, "90d", WINDOW_BOUNDS).is_ok());
     }
 
     #[test]

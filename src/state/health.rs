@@ -61,7 +61,10 @@ pub const STALE_AFTER_INTERVALS: u32 = 5;
 
 /// When data polled at `at` turns stale.
 pub fn stale_at(at: DateTime<Utc>, interval: std::time::Duration) -> DateTime<Utc> {
-    let limit = chrono::Duration::from_std(interval * STALE_AFTER_INTERVALS)
+    // Checked: an interval too long to multiply never turns stale rather than panicking.
+    let limit = interval
+        .checked_mul(STALE_AFTER_INTERVALS)
+        .and_then(|d| chrono::Duration::from_std(d).ok())
         .unwrap_or(chrono::Duration::MAX);
     at.checked_add_signed(limit)
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
@@ -87,6 +90,17 @@ pub fn format_age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_huge_interval_never_turns_stale_and_does_not_panic() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let huge = std::time::Duration::from_secs(2_562_047_788_015_215 * 3600);
+        assert!(!is_stale(t0, huge, t0 + chrono::Duration::days(365)));
+        assert!(!is_stale(t0, std::time::Duration::MAX, t0));
+        let two = std::time::Duration::from_secs(2);
+        assert!(is_stale(t0, two, t0 + chrono::Duration::seconds(11)));
+        assert!(!is_stale(t0, two, t0 + chrono::Duration::seconds(10)));
+    }
 
     #[test]
     fn ages_are_coarse() {

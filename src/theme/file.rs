@@ -153,7 +153,7 @@ fn locate(text: &str, offset: usize) -> FileError {
 fn unknown_role_message(name: &str) -> String {
     let closest = Role::ALL
         .into_iter()
-        .map(|role| (edit_distance(name, role.name()), role.name()))
+        .map(|role| (strsim::levenshtein(name, role.name()), role.name()))
         .min();
     match closest {
         Some((distance, suggestion)) if distance <= 2 => {
@@ -166,24 +166,9 @@ fn unknown_role_message(name: &str) -> String {
     }
 }
 
-/// Returns the Levenshtein distance between two short strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{edit_distance, parse, parse_color};
+    use super::{parse, parse_color};
     use crate::theme::Role;
     use ratatui::style::{Color, Modifier, Style};
 
@@ -240,6 +225,5 @@ mod tests {
             "{}",
             err.message
         );
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }
