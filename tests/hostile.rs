@@ -184,8 +184,17 @@ async fn a_stalled_body_times_out_on_the_configured_timeout() {
 
 #[tokio::test]
 async fn server_errors_say_server_error_with_their_status() {
-    for code in [500, 502, 503] {
-        let t = ResponseTemplate::new(code).set_body_string("upstream connect error");
+    for (code, retry_after) in [
+        (500, None),
+        (502, None),
+        (503, None),
+        (502, Some("99999999999999")),
+        (500, Some("30")),
+    ] {
+        let mut t = ResponseTemplate::new(code).set_body_string("upstream connect error");
+        if let Some(value) = retry_after {
+            t = t.insert_header("retry-after", value);
+        }
         for (kind, e) in errors_for(t).await {
             assert!(
                 matches!(e, SourceError::Http { status, .. } if status == code),

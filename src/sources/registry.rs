@@ -75,28 +75,39 @@ pub fn specs(config: &Config) -> Vec<SourceSpec> {
 pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration) {
     let cancel = CancellationToken::new();
     let mut polls = JoinSet::new();
+    let mut owners: HashMap<task::Id, SourceId> = HashMap::new();
     for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
         let (_focus, rx) = watch::channel(Focus::default());
         let src = DockerSource::lazy(cfg.clone(), rx, Arc::new(Notify::new()), cancel.clone());
-        polls.spawn(poll_bounded(id, src, timeout));
+        owners.insert(polls.spawn(poll_bounded(id, src, timeout)).id(), id);
     }
     for (id, source) in http_sources(config, store) {
-        polls.spawn(poll_once(id, source, timeout));
+        owners.insert(polls.spawn(poll_once(id, source, timeout)).id(), id);
     }
     for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
-        polls.spawn(poll_bounded(id, MlflowSource::new(cfg), timeout));
+        let task = polls.spawn(poll_bounded(id, MlflowSource::new(cfg), timeout));
+        owners.insert(task.id(), id);
     }
     if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
         let client = github::Client::new(cfg.clone());
         let (_focus, rx) = watch::channel(github::Focus::default());
         let src = GithubSource::new(client, rx, Arc::new(AtomicBool::new(false)));
-        polls.spawn(poll_bounded(id, src, timeout));
+        owners.insert(polls.spawn(poll_bounded(id, src, timeout)).id(), id);
     }
     mark_unsupported(store);
-    while let Some(done) = polls.join_next().await {
-        if let Ok(update) = done {
-            store.apply(update);
-        }
+    while let Some(done) = polls.join_next_with_id().await {
+        match done {
+            Ok((_, update)) => store.apply(update),
+            // A poll that panicked still reports, as crashed, instead of vanishing.
+            Err(e) => match owners.get(&e.id()) {
+                Some(&source) => store.apply(Update::Crashed {
+                    source,
+                    at: Utc::now(),
+                    message: super::redact::strip_urls(&panic_message(e)),
+                }),
+                None => false,
+            },
+        };
     }
     cancel.cancel();
 }
