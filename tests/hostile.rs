@@ -607,3 +607,44 @@ async fn a_poller_that_panics_is_reported_and_restarted() {
     cancel.cancel();
     task.await.unwrap();
 }
+
+// ---- status ----
+
+#[tokio::test]
+async fn status_json_never_shows_an_echoed_token_or_a_password() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(Echo {
+            status: 500,
+            json: true,
+        })
+        .mount(&server)
+        .await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let url = server.uri();
+    let toml = format!(
+        "[[docker]]\nname = \"edge\"\nhost = \"tcp://ops:hunter22@{closed}\"\n\
+         [github]\napi_url = \"{url}\"\ntoken_env = \"PATH\"\nrepos = [\"acme/api\"]\n\
+         [mlflow]\nurl = \"{url}\"\ntoken_env = \"PATH\"\n\
+         [prometheus]\nurl = \"{url}\"\ntoken_env = \"PATH\"\n\
+         [alertmanager]\nurl = \"{url}\"\ntoken_env = \"PATH\"\n"
+    );
+    let env = |_: &str| None;
+    let config =
+        flightdeck::config::parse_in(&toml, std::path::Path::new("t.toml"), None, &env).unwrap();
+    let report = flightdeck::status::collect(&config, Duration::from_secs(10)).await;
+    let json = serde_json::to_string(&report).unwrap();
+    let text = flightdeck::status::render_text(&report);
+    for shown in [&json, &text] {
+        assert!(!shown.contains(&token()), "{shown}");
+        assert!(!shown.contains("hunter22"), "{shown}");
+    }
+    // Every source failed, and says so (the echo reached each of them).
+    for name in ["github", "mlflow", "prometheus", "alertmanager", "edge"] {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+    assert!(json.matches("HTTP 500").count() >= 4, "{json}");
+}
