@@ -58,7 +58,7 @@ impl Schedule {
     pub fn next_delay(&self, policy: PollPolicy, failures: u32, jitter: f64) -> Option<Duration> {
         let base = match policy {
             PollPolicy::Visible => self.interval,
-            PollPolicy::Hidden => self.interval * 4,
+            PollPolicy::Hidden => self.interval.saturating_mul(4),
             PollPolicy::Paused => return None,
         };
         if failures == 0 {
@@ -188,9 +188,11 @@ pub fn retry_wait(at: DateTime<Utc>, now: DateTime<Utc>, cap: Duration) -> Durat
 
 /// `start + wait`, saturating a century ahead instead of overflowing.
 fn after(start: Instant, wait: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 86_400);
     start
         .checked_add(wait)
-        .unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 86_400))
+        .or_else(|| start.checked_add(CENTURY))
+        .unwrap_or(start)
 }
 
 /// Runs pollers made by `make` until cancelled. When one panics, the loop hears
