@@ -648,3 +648,46 @@ async fn status_json_never_shows_an_echoed_token_or_a_password() {
     }
     assert!(json.matches("HTTP 500").count() >= 4, "{json}");
 }
+
+// ---- docker ----
+
+async fn docker_poll(host: &str) -> SourceError {
+    let cfg = flightdeck::config::DockerConfig {
+        name: "edge".into(),
+        host: host.to_owned(),
+        interval: Duration::from_secs(2),
+        cert_path: None,
+        tls_verify: false,
+    };
+    let (_focus, rx) = tokio::sync::watch::channel(flightdeck::sources::docker::Focus::default());
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut source =
+        flightdeck::sources::docker::DockerSource::lazy(cfg, rx, Arc::default(), cancel);
+    let polled = tokio::time::timeout(Duration::from_secs(20), source.poll()).await;
+    polled.unwrap().unwrap_err()
+}
+
+#[tokio::test]
+async fn docker_pointed_at_another_server_asks_whether_it_is_docker() {
+    let server =
+        serve(ResponseTemplate::new(404).set_body_raw("<html>Not Found</html>", "text/html")).await;
+    let host = server.uri().replace("http://", "tcp://ops:hunter22@");
+    let e = docker_poll(&host).await;
+    let text = e.to_string();
+    assert!(text.contains("is this a Docker engine?"), "{text}");
+    assert!(!text.contains("hunter22"), "{text}");
+}
+
+#[tokio::test]
+async fn docker_host_at_a_file_or_directory_says_it_is_not_a_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("docker.sock");
+    std::fs::write(&file, b"not a socket").unwrap();
+    let e = docker_poll(&format!("unix://{}", file.display())).await;
+    assert!(e.to_string().contains("is a file, not a socket"), "{e}");
+    let e = docker_poll(&format!("unix://{}", dir.path().display())).await;
+    assert!(
+        e.to_string().contains("is a directory, not a socket"),
+        "{e}"
+    );
+}
