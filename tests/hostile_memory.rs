@@ -1,6 +1,7 @@
 //! Peak memory of one poll against a server sending a 50 MB body, per HTTP
 //! source. A binary of its own, so no other test's allocations count: the peak
 //! (VmHWM) is reset before each poll and must stay near the 16 MiB body cap.
+#![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 #[path = "common/hostile.rs"]
