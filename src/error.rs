@@ -73,6 +73,51 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// The same error with every text in it passed through `f` (used to scrub
+    /// credentials; the address, the server's words and hints alike).
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> SourceError {
+        use SourceError as E;
+        match self {
+            E::Unreachable { target, detail } => E::Unreachable {
+                target: f(&target),
+                detail: f(&detail),
+            },
+            E::Timeout { target, secs } => E::Timeout {
+                target: f(&target),
+                secs,
+            },
+            E::Auth { target, detail } => E::Auth {
+                target: f(&target),
+                detail: f(&detail),
+            },
+            E::NotFound { what } => E::NotFound { what: f(&what) },
+            E::RateLimited {
+                target,
+                until,
+                detail,
+            } => E::RateLimited {
+                target: f(&target),
+                until,
+                detail: f(&detail),
+            },
+            E::Http {
+                target,
+                status,
+                detail,
+            } => E::Http {
+                target: f(&target),
+                status,
+                detail: f(&detail),
+            },
+            E::Malformed { target, detail } => E::Malformed {
+                target: f(&target),
+                detail: f(&detail),
+            },
+            E::ReadOnly => E::ReadOnly,
+            E::Other(text) => E::Other(f(&text)),
+        }
+    }
+
     /// The time before which the source must not be asked again, when the server said so.
     pub fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {

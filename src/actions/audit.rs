@@ -1,5 +1,7 @@
 //! The audit log: one JSON line per executed (or refused) action, appended to
-//! `$XDG_STATE_HOME/flightdeck/audit.jsonl`. Never contains tokens.
+//! `$XDG_STATE_HOME/flightdeck/audit.jsonl`, readable by its owner only (0600).
+//! Never contains tokens: errors arrive scrubbed, and are scrubbed of URL
+//! credentials once more here.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,6 +41,7 @@ impl Entry {
         error: Option<String>,
     ) -> Self {
         let (name, target_id) = action.audit_name();
+        let error = error.map(|e| crate::sources::redact::strip_urls(&e));
         Entry {
             time: at.to_rfc3339_opts(SecondsFormat::Millis, true),
             user: local_user(),
@@ -96,14 +99,72 @@ impl AuditLog {
             }
             let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
             line.push('\n');
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)?;
+            let mut f = open_private(path)?;
             f.write_all(line.as_bytes())
         })();
         if let Err(e) = result {
             tracing::error!("cannot write audit log '{}': {e}", path.display());
         }
+    }
+}
+
+/// Opens `path` for appending, created with mode 0600; an existing file readable
+/// by others is narrowed to 0600 (older versions created it 0644).
+#[cfg(unix)]
+fn open_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    let mut perms = f.metadata()?.permissions();
+    if perms.mode() & 0o077 != 0 {
+        perms.set_mode(0o600);
+        f.set_permissions(perms)?;
+    }
+    Ok(f)
+}
+
+/// Opens `path` for appending.
+#[cfg(not(unix))]
+fn open_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    fn entry() -> Entry {
+        Entry {
+            time: "t".into(),
+            user: "u".into(),
+            host: "docker local".into(),
+            target: "web".into(),
+            target_id: "abc".into(),
+            action: "restart".into(),
+            outcome: "error",
+            error: Some("x".into()),
+        }
+    }
+
+    #[test]
+    fn the_log_is_private_to_its_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/audit.jsonl");
+        AuditLog::new(Some(path.clone())).write(&entry());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // A log an older version left world-readable is narrowed on the next write.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        AuditLog::new(Some(path.clone())).write(&entry());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
     }
 }

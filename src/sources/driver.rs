@@ -1,15 +1,21 @@
 //! The generic poller: runs one `Source` on its interval with a request timeout,
 //! exponential backoff with jitter after errors, refresh-now and a visibility policy.
-//! It stops when the cancellation token fires and never blocks the event loop.
+//! It stops when the cancellation token fires and never blocks the event loop; a
+//! poller that panics is reported and replaced by a fresh one after a backoff.
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use futures_util::FutureExt as _;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::http::MAX_RETRY_WAIT;
+use super::redact;
 use super::{Source, SourceId, Update};
 use crate::error::SourceError;
 
@@ -52,7 +58,7 @@ impl Schedule {
     pub fn next_delay(&self, policy: PollPolicy, failures: u32, jitter: f64) -> Option<Duration> {
         let base = match policy {
             PollPolicy::Visible => self.interval,
-            PollPolicy::Hidden => self.interval * 4,
+            PollPolicy::Hidden => self.interval.saturating_mul(4),
             PollPolicy::Paused => return None,
         };
         if failures == 0 {
@@ -74,6 +80,7 @@ pub struct DriverHandle {
 }
 
 /// The poller's ends of the channels.
+#[derive(Clone)]
 pub struct DriverLinks {
     /// Where snapshots go.
     pub tx: mpsc::Sender<Update>,
@@ -122,12 +129,15 @@ pub async fn run<S: Source>(mut source: S, id: SourceId, schedule: Schedule, lin
             () = cancel.cancelled() => return,
             r = tokio::time::timeout(schedule.timeout, source.poll()) => r,
         };
-        let result = result.unwrap_or_else(|_| {
-            Err(SourceError::Timeout {
-                target: source.target(),
-                secs: schedule.timeout.as_secs(),
+        let result = result
+            .unwrap_or_else(|_| {
+                Err(SourceError::Timeout {
+                    target: source.target(),
+                    secs: schedule.timeout.as_secs(),
+                })
             })
-        });
+            // A last guard: no address in an error keeps its `user:password@`.
+            .map_err(|e| e.map_text(redact::strip_urls));
         let retry_at = result.as_ref().err().and_then(SourceError::retry_at);
         failures = if result.is_ok() {
             0
@@ -148,10 +158,10 @@ pub async fn run<S: Source>(mut source: S, id: SourceId, schedule: Schedule, lin
         // Wait for the deadline, a refresh, or a policy change (which moves the deadline).
         loop {
             let delay = schedule.next_delay(*policy.borrow(), failures, jitter);
-            let mut deadline = delay.map(|d| polled_at + d);
+            let mut deadline = delay.map(|d| after(polled_at, d));
             if let Some(at) = retry_at {
-                let wait = (at - Utc::now()).to_std().unwrap_or_default();
-                deadline = deadline.map(|d| d.max(Instant::now() + wait));
+                let wait = retry_wait(at, Utc::now(), schedule.max_backoff);
+                deadline = deadline.map(|d| d.max(after(Instant::now(), wait)));
             }
             let sleep = async {
                 match deadline {
@@ -167,6 +177,73 @@ pub async fn run<S: Source>(mut source: S, id: SourceId, schedule: Schedule, lin
             }
         }
     }
+}
+
+/// How long to honour a server's "not before `at`": a wait beyond `MAX_RETRY_WAIT`
+/// is not believed and waits `cap` (the backoff cap) instead.
+pub fn retry_wait(at: DateTime<Utc>, now: DateTime<Utc>, cap: Duration) -> Duration {
+    let wait = (at - now).to_std().unwrap_or_default();
+    if wait > MAX_RETRY_WAIT { cap } else { wait }
+}
+
+/// `start + wait`, saturating a century ahead instead of overflowing.
+fn after(start: Instant, wait: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 86_400);
+    start
+        .checked_add(wait)
+        .or_else(|| start.checked_add(CENTURY))
+        .unwrap_or(start)
+}
+
+/// Runs pollers made by `make` until cancelled. When one panics, the loop hears
+/// `Update::Crashed` and a fresh poller starts after a backoff (growing while the
+/// crashes repeat quickly), so a source never stays dead.
+pub async fn supervise<S: Source>(
+    mut make: impl FnMut() -> S + Send + 'static,
+    id: SourceId,
+    schedule: Schedule,
+    links: DriverLinks,
+) {
+    let mut crashes: u32 = 0;
+    loop {
+        let started = Instant::now();
+        let poller = run(make(), id, schedule, links.clone());
+        let Err(panic) = AssertUnwindSafe(poller).catch_unwind().await else {
+            return;
+        };
+        crashes = if started.elapsed() > schedule.max_backoff {
+            1
+        } else {
+            crashes.saturating_add(1)
+        };
+        let message = redact::strip_urls(&panic_text(panic.as_ref()));
+        tracing::error!("poller {id:?} panicked ({message}); restarting it after a backoff");
+        let report = Update::Crashed {
+            source: id,
+            at: Utc::now(),
+            message,
+        };
+        tokio::select! {
+            () = links.cancel.cancelled() => return,
+            sent = links.tx.send(report) => if sent.is_err() { return },
+        }
+        let delay = schedule
+            .next_delay(PollPolicy::Visible, crashes, fastrand::f64())
+            .unwrap_or(schedule.max_backoff);
+        tokio::select! {
+            () = links.cancel.cancelled() => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+/// A panic's message, when it is text.
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panicked".to_owned())
 }
 
 #[cfg(test)]
@@ -204,6 +281,19 @@ mod tests {
         let high = s.next_delay(PollPolicy::Visible, 2, 0.999_999).unwrap();
         assert_eq!(low, Duration::from_secs(16));
         assert!(high > Duration::from_millis(23_999) && high <= Duration::from_secs(24));
+    }
+
+    #[test]
+    fn absurd_retry_times_wait_the_backoff_cap() {
+        let now = Utc::now();
+        let cap = Duration::from_secs(300);
+        let at = |s| now + chrono::Duration::seconds(s);
+        assert_eq!(retry_wait(at(120), now, cap), Duration::from_secs(120));
+        assert_eq!(retry_wait(at(-5), now, cap), Duration::ZERO);
+        assert_eq!(retry_wait(at(86_400 * 365), now, cap), cap);
+        assert_eq!(retry_wait(DateTime::<Utc>::MAX_UTC, now, cap), cap);
+        let start = Instant::now();
+        assert!(after(start, Duration::MAX) > start);
     }
 
     #[test]

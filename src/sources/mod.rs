@@ -8,6 +8,7 @@ pub mod github;
 pub mod http;
 pub mod mlflow;
 pub mod prometheus;
+pub mod redact;
 pub mod registry;
 
 use crate::error::SourceError;

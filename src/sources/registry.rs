@@ -1,5 +1,6 @@
-//! Builds the configured sources and runs each under the generic driver in one
-//! `JoinSet`, so a poller that panics is reported as crashed instead of vanishing.
+//! Builds the configured sources and runs each under the generic driver's
+//! supervisor in one `JoinSet`: a poller that panics is reported as crashed and
+//! restarted after a backoff instead of vanishing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +20,9 @@ use super::github::{self, GithubSource};
 use super::mlflow::{self, MlflowClient, MlflowSource};
 use super::prometheus::PrometheusSource;
 use super::{DispatchTarget, Payload, Source, SourceId, SourceKind, SourceSpec, Update};
-use crate::config::{AlertmanagerConfig, Config, DockerConfig, GithubConfig, MlflowConfig};
+use crate::config::{
+    AlertmanagerConfig, Config, DockerConfig, GithubConfig, MlflowConfig, PrometheusConfig,
+};
 use crate::error::SourceError;
 use crate::state::Store;
 
@@ -73,31 +76,42 @@ pub fn specs(config: &Config) -> Vec<SourceSpec> {
 pub async fn poll_all_once(config: &Config, store: &mut Store, timeout: Duration) {
     let cancel = CancellationToken::new();
     let mut polls = JoinSet::new();
+    let mut owners: HashMap<task::Id, SourceId> = HashMap::new();
     for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
         let (_focus, rx) = watch::channel(Focus::default());
         let src = DockerSource::lazy(cfg.clone(), rx, Arc::new(Notify::new()), cancel.clone());
-        polls.spawn(poll_bounded(id, src, timeout));
+        owners.insert(polls.spawn(poll_bounded(id, src, timeout)).id(), id);
         if cfg.swarm {
             polls.spawn(poll_swarm_once(id, SwarmSource::new(cfg.clone()), timeout));
         }
     }
     for (id, source) in http_sources(config, store) {
-        polls.spawn(poll_once(id, source, timeout));
+        owners.insert(polls.spawn(poll_once(id, source, timeout)).id(), id);
     }
     for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
-        polls.spawn(poll_bounded(id, MlflowSource::new(cfg), timeout));
+        let task = polls.spawn(poll_bounded(id, MlflowSource::new(cfg), timeout));
+        owners.insert(task.id(), id);
     }
     if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
         let client = github::Client::new(cfg.clone());
         let (_focus, rx) = watch::channel(github::Focus::default());
         let src = GithubSource::new(client, rx, Arc::new(AtomicBool::new(false)));
-        polls.spawn(poll_bounded(id, src, timeout));
+        owners.insert(polls.spawn(poll_bounded(id, src, timeout)).id(), id);
     }
     mark_unsupported(store);
-    while let Some(done) = polls.join_next().await {
-        if let Ok(update) = done {
-            store.apply(update);
-        }
+    while let Some(done) = polls.join_next_with_id().await {
+        match done {
+            Ok((_, update)) => store.apply(update),
+            // A poll that panicked still reports, as crashed, instead of vanishing.
+            Err(e) => match owners.get(&e.id()) {
+                Some(&source) => store.apply(Update::Crashed {
+                    source,
+                    at: Utc::now(),
+                    message: super::redact::strip_urls(&panic_message(e)),
+                }),
+                None => false,
+            },
+        };
     }
     cancel.cancel();
 }
@@ -110,7 +124,8 @@ async fn poll_bounded<S: Source>(id: SourceId, mut source: S, timeout: Duration)
         .unwrap_or(Err(SourceError::Timeout {
             target,
             secs: timeout.as_secs(),
-        }));
+        }))
+        .map_err(|e| e.map_text(super::redact::strip_urls));
     Update::Polled {
         source: id,
         at: Utc::now(),
@@ -163,6 +178,13 @@ async fn poll_once(id: SourceId, source: HttpSource, timeout: Duration) -> Updat
         HttpSource::Prometheus(s) => poll_bounded(id, s, timeout).await,
         HttpSource::Alertmanager(s) => poll_bounded(id, s, timeout).await,
     }
+}
+
+/// The configured interval of a source (15 s when unknown).
+fn config_interval(store: &Store, id: SourceId) -> Duration {
+    store
+        .source(id)
+        .map_or(Duration::from_secs(15), |s| s.spec.interval)
 }
 
 fn docker_ids(store: &Store) -> Vec<SourceId> {
@@ -226,20 +248,22 @@ impl Pollers {
         for (id, cfg) in docker_ids(store).into_iter().zip(&config.docker) {
             pollers.start_docker(id, cfg, tx, cancel);
         }
-        for (id, source) in http_sources(config, store) {
-            let interval = store
-                .source(id)
-                .map_or(Duration::from_secs(15), |s| s.spec.interval);
-            match source {
-                HttpSource::Prometheus(s) => pollers.start_source(id, s, interval, tx, cancel),
-                HttpSource::Alertmanager(s) => pollers.start_source(id, s, interval, tx, cancel),
-            }
+        if let (Some(cfg), Some(id)) = (
+            &config.prometheus,
+            store.ids_of(SourceKind::Prometheus).next(),
+        ) {
+            let cfg: PrometheusConfig = cfg.clone();
+            let make = move || PrometheusSource::new(&cfg);
+            pollers.start_source(id, make, config_interval(store, id), tx, cancel);
         }
         if let (Some(cfg), Some(id)) = (
             &config.alertmanager,
             store.ids_of(SourceKind::Alertmanager).next(),
         ) {
             pollers.alertmanager.insert(id, cfg.clone());
+            let cfg = cfg.clone();
+            let make = move || AlertmanagerSource::new(&cfg);
+            pollers.start_source(id, make, config_interval(store, id), tx, cancel);
         }
         for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
             pollers.start_mlflow(id, cfg, tx, cancel);
@@ -262,9 +286,12 @@ impl Pollers {
         let (focus_tx, focus_rx) = watch::channel(github::Focus::default());
         let forced = Arc::new(AtomicBool::new(false));
         let client = github::Client::new(cfg.clone());
-        let source = GithubSource::new(client.clone(), focus_rx, Arc::clone(&forced));
+        let (c, f) = (client.clone(), Arc::clone(&forced));
+        let make = move || GithubSource::new(c.clone(), focus_rx.clone(), Arc::clone(&f));
         let schedule = Schedule::for_interval(cfg.interval);
-        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        let task = self
+            .tasks
+            .spawn(driver::supervise(make, id, schedule, links));
         self.owners.insert(task.id(), id);
         self.handles.insert(id, handle);
         let links = GithubLinks {
@@ -351,9 +378,19 @@ impl Pollers {
         let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
         let (focus_tx, focus_rx) = watch::channel(Focus::default());
         let refresh = Arc::clone(&handle.refresh);
-        let source = DockerSource::lazy(cfg.clone(), focus_rx, refresh, cancel.clone());
+        let (c, token) = (cfg.clone(), cancel.clone());
+        let make = move || {
+            DockerSource::lazy(
+                c.clone(),
+                focus_rx.clone(),
+                Arc::clone(&refresh),
+                token.clone(),
+            )
+        };
         let schedule = Schedule::for_interval(cfg.interval);
-        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        let task = self
+            .tasks
+            .spawn(driver::supervise(make, id, schedule, links));
         self.owners.insert(task.id(), id);
         self.handles.insert(id, handle);
         self.focus.insert(id, focus_tx);
@@ -382,13 +419,12 @@ impl Pollers {
             refresh: Arc::clone(&refresh),
             cancel: cancel.clone(),
         };
-        let source = SwarmSource::new(cfg.clone());
-        let task = self.tasks.spawn(driver::run(
-            source,
-            id,
-            Schedule::for_interval(cfg.interval),
-            links,
-        ));
+        let cfg = cfg.clone();
+        let schedule = Schedule::for_interval(cfg.interval);
+        let make = move || SwarmSource::new(cfg.clone());
+        let task = self
+            .tasks
+            .spawn(driver::supervise(make, id, schedule, links));
         self.owners.insert(task.id(), id);
         self.swarm_refresh.insert(id, refresh);
     }
@@ -396,14 +432,16 @@ impl Pollers {
     fn start_source<S: Source>(
         &mut self,
         id: SourceId,
-        source: S,
+        make: impl FnMut() -> S + Send + 'static,
         interval: Duration,
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
         let (handle, links) = driver::links(tx.clone(), cancel.clone(), PollPolicy::Visible);
         let schedule = Schedule::for_interval(interval);
-        let task = self.tasks.spawn(driver::run(source, id, schedule, links));
+        let task = self
+            .tasks
+            .spawn(driver::supervise(make, id, schedule, links));
         self.owners.insert(task.id(), id);
         self.handles.insert(id, handle);
     }
@@ -419,8 +457,9 @@ impl Pollers {
         if let Ok(c) = &client {
             self.mlflow.insert(id, c.clone());
         }
-        let source = MlflowSource::with_client(client, &cfg.url, cfg.models.clone());
-        self.start_source(id, source, cfg.interval, tx, cancel);
+        let (url, models) = (cfg.url.clone(), cfg.models.clone());
+        let make = move || MlflowSource::with_client(client.clone(), &url, models.clone());
+        self.start_source(id, make, cfg.interval, tx, cancel);
     }
 
     /// The Alertmanagers by source, for the executor's silence actions.
@@ -575,10 +614,5 @@ fn panic_message(e: task::JoinError) -> String {
     if !e.is_panic() {
         return "poller cancelled".to_owned();
     }
-    let payload = e.into_panic();
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panicked".to_owned())
+    driver::panic_text(e.into_panic().as_ref())
 }

@@ -1,13 +1,15 @@
 //! The GitHub client: octocrab's generic calls with our own headers, so polling can
 //! send `If-None-Match` and read a 304 as "unchanged" (its typed calls cannot).
 //! Routes are always relative, so the token goes only to the configured API host.
-//! Every answer's rate-limit headers are remembered for the pane footer.
+//! Every answer's rate-limit headers are remembered for the pane footer. Bodies
+//! are read as a stream up to a cap, and server text is scrubbed of the token.
 
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, Method, header};
+use http_body_util::BodyExt as _;
 use http_body_util::combinators::BoxBody;
 use octocrab::Octocrab;
 use serde::de::DeserializeOwned;
@@ -15,10 +17,14 @@ use serde::de::DeserializeOwned;
 use super::errors;
 use crate::config::{GithubConfig, resolve_token};
 use crate::error::SourceError;
+use crate::sources::http::MAX_BODY;
+use crate::sources::redact::{self, Secrets};
 use crate::state::pipeline::RateLimit;
 
 /// Longest `gh auth token` may take before it is given up on.
 const GH_TIMEOUT_SECS: u64 = 5;
+/// Largest job log read (64 MiB); API answers are capped at `MAX_BODY`.
+pub const MAX_LOG_BODY: usize = 64 << 20;
 
 /// An answer with a 2xx or 304 status.
 #[derive(Debug)]
@@ -29,6 +35,8 @@ pub struct Answer {
     pub headers: HeaderMap,
     /// The body as text.
     pub body: String,
+    /// The client's secrets, so errors about the body are scrubbed too.
+    secrets: Secrets,
 }
 
 impl Answer {
@@ -52,8 +60,16 @@ impl Answer {
 
     /// The body parsed as `T`; the error names the JSON path that broke.
     pub fn json<T: DeserializeOwned>(&self, target: &str, route: &str) -> Result<T, SourceError> {
+        if self.body.trim().is_empty() {
+            return Err(errors::malformed(
+                target,
+                route,
+                &"the body is empty (expected JSON)",
+            ));
+        }
         let de = &mut serde_json::Deserializer::from_str(&self.body);
-        serde_path_to_error::deserialize(de).map_err(|e| errors::malformed(target, route, &e))
+        serde_path_to_error::deserialize(de)
+            .map_err(|e| errors::malformed(target, route, &e).map_text(|t| self.secrets.scrub(t)))
     }
 }
 
@@ -62,6 +78,7 @@ impl Answer {
 pub struct Api {
     octo: Octocrab,
     target: String,
+    secrets: Secrets,
     authenticated: bool,
     rate: Arc<Mutex<Option<RateLimit>>>,
 }
@@ -89,12 +106,16 @@ impl Api {
 
     /// A client for `api_url` with this token (anonymous without one).
     pub fn new(api_url: &str, token: Option<String>) -> Result<Api, SourceError> {
-        let target = api_url.trim_end_matches('/').to_owned();
+        let target = redact::display_url(api_url);
+        let mut secrets = Secrets::of_url(api_url);
+        if let Some(t) = &token {
+            secrets.add(t);
+        }
         let bad = |e: &dyn std::fmt::Display| {
             SourceError::Other(format!("cannot build a GitHub client for '{target}': {e}"))
         };
         let mut builder = Octocrab::builder()
-            .base_uri(target.as_str())
+            .base_uri(api_url.trim_end_matches('/'))
             .map_err(|e| bad(&e))?
             .set_connect_timeout(Some(std::time::Duration::from_secs(10)))
             .set_read_timeout(Some(std::time::Duration::from_secs(30)));
@@ -106,6 +127,7 @@ impl Api {
         Ok(Api {
             octo,
             target,
+            secrets,
             authenticated,
             rate: Arc::new(Mutex::new(None)),
         })
@@ -139,7 +161,13 @@ impl Api {
             headers.insert(header::IF_NONE_MATCH, tag);
         }
         let result = self.octo._get_with_headers(route, Some(headers)).await;
-        self.finish(result, what).await
+        self.finish(result, what, MAX_BODY).await
+    }
+
+    /// GETs a job's log (a larger cap than API answers).
+    pub async fn get_log(&self, route: &str, what: &str) -> Result<Answer, SourceError> {
+        let result = self.octo._get_with_headers(route, None).await;
+        self.finish(result, what, MAX_LOG_BODY).await
     }
 
     /// Sends a mutation (`POST`) with a JSON body; `what` names the thing for a 404.
@@ -156,30 +184,49 @@ impl Api {
             .build_request(request, body)
             .map_err(|e| SourceError::Other(format!("cannot build a request for {what}: {e}")))?;
         let result = self.octo.execute(request).await;
-        self.finish(result, what).await
+        self.finish(result, what, MAX_BODY).await
     }
 
+    /// Reads the answer (its body up to `cap`) and maps a failure; every error's
+    /// text is scrubbed of the token.
     async fn finish(
         &self,
         result: octocrab::Result<http::Response<BoxBody<Bytes, octocrab::Error>>>,
         what: &str,
+        cap: usize,
+    ) -> Result<Answer, SourceError> {
+        self.read(result, what, cap)
+            .await
+            .map_err(|e| e.map_text(|t| self.secrets.scrub(t)))
+    }
+
+    async fn read(
+        &self,
+        result: octocrab::Result<http::Response<BoxBody<Bytes, octocrab::Error>>>,
+        what: &str,
+        cap: usize,
     ) -> Result<Answer, SourceError> {
         let response = result.map_err(|e| errors::transport(&self.target, &e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         self.remember_rate(&headers);
-        let body = self
-            .octo
-            .body_to_string(response)
-            .await
-            .map_err(|e| errors::transport(&self.target, &e))?;
+        let bytes = self.read_body(response.into_body(), &headers, cap).await?;
         if (200..300).contains(&status) || status == 304 {
+            let body = String::from_utf8(bytes.to_vec()).map_err(|e| SourceError::Malformed {
+                target: self.target.clone(),
+                detail: format!(
+                    "{what}: the body is not valid UTF-8, so not JSON ({})",
+                    e.utf8_error()
+                ),
+            })?;
             return Ok(Answer {
                 status,
                 headers,
                 body,
+                secrets: self.secrets.clone(),
             });
         }
+        let body = String::from_utf8_lossy(&bytes);
         Err(errors::status(
             &self.target,
             status,
@@ -188,6 +235,38 @@ impl Api {
             what,
             Utc::now(),
         ))
+    }
+
+    /// The body, frame by frame, stopping with an error past `cap` bytes.
+    async fn read_body(
+        &self,
+        mut body: BoxBody<Bytes, octocrab::Error>,
+        headers: &HeaderMap,
+        cap: usize,
+    ) -> Result<Bytes, SourceError> {
+        let too_large = || SourceError::Malformed {
+            target: self.target.clone(),
+            detail: format!(
+                "response body over {} MiB: flightdeck stops reading there",
+                cap >> 20
+            ),
+        };
+        let declared =
+            errors::header(headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > cap as u64) {
+            return Err(too_large());
+        }
+        let mut out = BytesMut::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| errors::cut_off(&self.target, &e))?;
+            if let Ok(data) = frame.into_data() {
+                if out.len() + data.len() > cap {
+                    return Err(too_large());
+                }
+                out.extend_from_slice(&data);
+            }
+        }
+        Ok(out.freeze())
     }
 
     fn remember_rate(&self, headers: &HeaderMap) {

@@ -5,13 +5,14 @@
 use std::error::Error as _;
 use std::io;
 
+use ::http::HeaderMap;
 use chrono::{DateTime, Utc};
-use http::HeaderMap;
 
 use crate::error::SourceError;
+use crate::sources::http::{self, FALLBACK_WAIT, MAX_RETRY_WAIT};
 
 /// Wait used for a secondary rate limit that names no time.
-const SECONDARY_WAIT_SECS: i64 = 60;
+const SECONDARY_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Maps a non-success HTTP answer about `what` (`repository 'acme/api'`).
 pub fn status(
@@ -28,7 +29,10 @@ pub fn status(
         return SourceError::RateLimited {
             target,
             until,
-            detail: format!("HTTP {code}: {message}; waiting for the limit to reset"),
+            detail: format!(
+                "HTTP {code}: {message}; waiting for the limit to reset {}",
+                http::wait_words(now, until)
+            ),
         };
     }
     match code {
@@ -45,6 +49,11 @@ pub fn status(
                 "HTTP 403 on {what}: {message}; the token lacks a permission: it needs {}",
                 needed_scope(headers)
             ),
+        },
+        500..=599 => SourceError::Http {
+            target,
+            status: code,
+            detail: format!("server error on {what}: {message}; GitHub may be having trouble"),
         },
         404 => SourceError::NotFound {
             what: format!(
@@ -70,19 +79,23 @@ fn rate_limited_until(
     if code != 403 && code != 429 {
         return None;
     }
-    if let Some(secs) = header(headers, "retry-after").and_then(|v| v.parse::<i64>().ok()) {
-        return Some(now + chrono::Duration::seconds(secs.max(1)));
+    if let Some(wait) = header(headers, "retry-after").and_then(|v| http::retry_after(v, now)) {
+        return Some(http::later(now, wait));
     }
     let spent = header(headers, "x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
     if spent {
         let reset = header(headers, "x-ratelimit-reset")
-            .and_then(|v| v.parse::<i64>().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok())
             .and_then(|s| DateTime::from_timestamp(s, 0));
-        return Some(reset.unwrap_or(now + chrono::Duration::seconds(SECONDARY_WAIT_SECS)));
+        return Some(match reset {
+            // A reset further ahead than any real limit is not believed.
+            Some(at) if at > http::later(now, MAX_RETRY_WAIT) => http::later(now, FALLBACK_WAIT),
+            Some(at) => at,
+            None => http::later(now, SECONDARY_WAIT),
+        });
     }
     let lower = message.to_ascii_lowercase();
-    (code == 429 || lower.contains("rate limit"))
-        .then(|| now + chrono::Duration::seconds(SECONDARY_WAIT_SECS))
+    (code == 429 || lower.contains("rate limit")).then(|| http::later(now, SECONDARY_WAIT))
 }
 
 /// The scope or permission GitHub says it wanted, else the usual ones for Actions.
@@ -110,9 +123,23 @@ fn message(body: &str) -> String {
         message: String,
     }
     match serde_json::from_str::<Message>(body) {
-        Ok(m) => m.message,
+        Ok(m) => m.message.chars().take(300).collect(),
         Err(_) if body.trim().is_empty() => "no message".to_owned(),
         Err(_) => body.trim().chars().take(120).collect(),
+    }
+}
+
+/// Maps a failure while reading a body that had begun (the connection closed early).
+pub fn cut_off(target: &str, err: &octocrab::Error) -> SourceError {
+    let mut root = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        root = e.to_string();
+        source = e.source();
+    }
+    SourceError::Malformed {
+        target: target.to_owned(),
+        detail: format!("the body was cut off or unreadable: {root}"),
     }
 }
 

@@ -27,7 +27,7 @@ pub async fn fetch(
         let what = format!(
             "the log of job {job_id} in '{repo}' (logs of running jobs appear once they finish)"
         );
-        api.get(&route, None, &what).await
+        api.get_log(&route, &what).await
     };
     let answer = tokio::select! {
         () = cancel.cancelled() => return,

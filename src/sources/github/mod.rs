@@ -267,8 +267,10 @@ pub async fn fetch_jobs(
             first_etag = answer.etag();
         }
         let list: wire::JobList = answer.json(api.target(), &route)?;
+        // An empty page ends the list, whatever `Link` says.
+        let is_empty = list.jobs.is_empty();
         jobs.extend(list.jobs.into_iter().map(wire::job));
-        if !answer.has_next() {
+        if is_empty || !answer.has_next() {
             break;
         }
     }

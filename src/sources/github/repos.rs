@@ -50,6 +50,7 @@ impl RepoCache {
             return Ok(Vec::new());
         }
         let mut problems = Vec::new();
+        let mut first_error = None;
         for spec in specs {
             let key = spec.to_string();
             let etag = self.by_spec.get(&key).and_then(|(e, _)| e.clone());
@@ -66,6 +67,7 @@ impl RepoCache {
                 Err(e @ (SourceError::NotFound { .. } | SourceError::Http { .. })) => {
                     self.by_spec.remove(&key);
                     problems.push((key, e.to_string()));
+                    first_error.get_or_insert(e);
                 }
                 Err(e) => return Err(e),
             }
@@ -89,12 +91,12 @@ impl RepoCache {
             }
         }
         self.repos = repos;
+        // With nothing to watch, the first failure is the source's error, as it was
+        // (a 502 stays a server error, not "not found").
         if self.repos.is_empty()
-            && let Some((_, first)) = problems.first()
+            && let Some(e) = first_error
         {
-            return Err(SourceError::NotFound {
-                what: first.trim_start_matches("not found: ").to_owned(),
-            });
+            return Err(e);
         }
         Ok(problems)
     }
@@ -137,6 +139,8 @@ async fn list(api: &Api, spec: &RepoSpec, kind: &str) -> Result<Vec<Repo>, Sourc
         let route = format!("/{kind}/{}/repos?per_page=100&page={page}", spec.owner);
         let answer = api.get(&route, None, &what).await?;
         let list: Vec<wire::WireRepo> = answer.json(api.target(), &route)?;
+        // An empty page ends the list, whatever `Link` says.
+        let is_empty = list.is_empty();
         for r in list.into_iter().filter(|r| !r.archived) {
             let name = r.full_name.split_once('/').map_or("", |(_, n)| n);
             if spec.matches(&spec.owner, name) {
@@ -146,7 +150,7 @@ async fn list(api: &Api, spec: &RepoSpec, kind: &str) -> Result<Vec<Repo>, Sourc
                 });
             }
         }
-        if !answer.has_next() {
+        if is_empty || !answer.has_next() {
             break;
         }
     }

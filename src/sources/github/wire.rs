@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::state::pipeline::{Job, PipelineRun, RunConclusion, RunStatus, Step};
 
@@ -36,7 +36,8 @@ pub struct WireCommit {
 /// One workflow run.
 #[derive(Debug, Deserialize)]
 pub struct WireRun {
-    /// Run id.
+    /// Run id (a number, or a string of digits from a proxy that quotes them).
+    #[serde(deserialize_with = "number")]
     pub id: u64,
     /// Workflow name.
     pub name: Option<String>,
@@ -51,7 +52,7 @@ pub struct WireRun {
     /// The run's title (commit message or PR title).
     pub display_title: Option<String>,
     /// Run number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number")]
     pub run_number: u64,
     /// Attempt.
     pub run_attempt: Option<u32>,
@@ -63,7 +64,7 @@ pub struct WireRun {
     /// Conclusion word.
     pub conclusion: Option<String>,
     /// Workflow id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number")]
     pub workflow_id: u64,
     /// Web page.
     #[serde(default)]
@@ -91,7 +92,8 @@ pub struct JobList {
 /// One job.
 #[derive(Debug, Deserialize)]
 pub struct WireJob {
-    /// Job id.
+    /// Job id (a number or a string of digits).
+    #[serde(deserialize_with = "number")]
     pub id: u64,
     /// Name.
     #[serde(default)]
@@ -176,6 +178,22 @@ pub struct WireWorkflow {
     /// `active`, `disabled_manually`…
     #[serde(default)]
     pub state: String,
+}
+
+/// A `u64` sent as a JSON number or as a string of digits; anything else is an error.
+fn number<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(u64),
+        Text(String),
+    }
+    match NumberOrText::deserialize(d)? {
+        NumberOrText::Number(n) => Ok(n),
+        NumberOrText::Text(t) => t.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!("expected a number, got the string '{t}'"))
+        }),
+    }
 }
 
 /// A run as state, given its repository and that repository's default branch.

@@ -1,5 +1,6 @@
-//! The HTTP client for MLflow's REST API 2.0: one reqwest client with timeouts,
-//! credentials resolved from the environment (never printed), JSON in and out.
+//! The client for MLflow's REST API 2.0 on the shared HTTP layer (one timeout,
+//! body cap, Retry-After parse and transport mapping): credentials resolved from
+//! the environment (never printed), JSON in and out.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,11 +12,8 @@ use serde_json::Value;
 use super::errors;
 use crate::config::MlflowConfig;
 use crate::error::SourceError;
-
-/// Longest a single request may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
-/// Longest a connection may take to open.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::sources::http::{self, Api};
+use crate::sources::redact;
 
 /// Credentials for the tracking server, and the variable they came from.
 #[derive(Clone, PartialEq, Eq)]
@@ -94,35 +92,26 @@ pub fn resolve_auth(cfg: &MlflowConfig, env: &dyn Fn(&str) -> Option<String>) ->
 
 /// The URL without any `user:password@` part, for messages.
 pub fn display_url(url: &str) -> String {
-    let trimmed = url.trim_end_matches('/');
-    match (trimmed.find("://"), trimmed.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let host_end = trimmed[scheme + 3..]
-                .find('/')
-                .map_or(trimmed.len(), |i| i + scheme + 3);
-            if at < host_end {
-                format!("{}{}", &trimmed[..scheme + 3], &trimmed[at + 1..])
-            } else {
-                trimmed.to_owned()
-            }
-        }
-        _ => trimmed.to_owned(),
-    }
+    redact::display_url(url)
 }
 
-/// A client for one tracking server; cheap to clone.
+/// Where to look when the server cannot be reached.
+const UNREACHABLE_HINT: &str =
+    "is the MLflow server running there? (check [mlflow] url or MLFLOW_TRACKING_URI)";
+/// The REST API's path under the server's URL.
+const API_PATH: &str = "/api/2.0/mlflow/";
+
+/// A client for one tracking server on the shared HTTP layer; cheap to clone.
 #[derive(Clone)]
 pub struct MlflowClient {
-    http: reqwest::Client,
-    base: String,
-    target: String,
+    api: Api,
     auth: Arc<Auth>,
 }
 
 impl fmt::Debug for MlflowClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MlflowClient")
-            .field("target", &self.target)
+            .field("target", &self.api.base())
             .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
@@ -137,30 +126,34 @@ impl MlflowClient {
 
     /// A client for `url` with these credentials.
     pub fn with_auth(url: &str, auth: Auth) -> Result<Self, SourceError> {
-        let target = display_url(url);
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(SourceError::Other(format!(
-                "mlflow url '{target}' is not http:// or https://: set [mlflow] url \
-                 (or MLFLOW_TRACKING_URI) to the tracking server's address"
+                "mlflow url '{}' is not http:// or https://: set [mlflow] url \
+                 (or MLFLOW_TRACKING_URI) to the tracking server's address",
+                display_url(url)
             )));
         }
-        let http = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("flightdeck/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SourceError::Other(format!("cannot build an HTTP client: {e}")))?;
+        let wire = match &auth {
+            Auth::None => http::Auth::None,
+            Auth::Bearer { token, .. } => http::Auth::Bearer(token.clone()),
+            Auth::Basic { user, password, .. } => http::Auth::Basic(user.clone(), password.clone()),
+        };
+        let api = Api::with_auth(url, wire, "MLflow").with_hint(UNREACHABLE_HINT);
         Ok(MlflowClient {
-            http,
-            base: format!("{}/api/2.0/mlflow/", url.trim_end_matches('/')),
-            target,
+            api,
             auth: Arc::new(auth),
         })
     }
 
+    /// The same client with another request timeout (tests of stalling servers).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.api = self.api.with_timeout(timeout);
+        self
+    }
+
     /// The server's address as shown in errors (no credentials).
     pub fn target(&self) -> &str {
-        &self.target
+        self.api.base()
     }
 
     /// The credentials, described without secrets.
@@ -174,14 +167,12 @@ impl MlflowClient {
         endpoint: &str,
         query: &[(&str, String)],
     ) -> Result<Value, SourceError> {
-        let req = self.request(Method::GET, endpoint).query(query);
-        self.send(req, endpoint).await
+        self.send(Method::GET, endpoint, |r| r.query(query)).await
     }
 
     /// `POST endpoint` with a JSON body, as JSON.
     pub async fn post(&self, endpoint: &str, body: &Value) -> Result<Value, SourceError> {
-        let req = self.request(Method::POST, endpoint).json(body);
-        self.send(req, endpoint).await
+        self.send(Method::POST, endpoint, |r| r.json(body)).await
     }
 
     /// `DELETE endpoint` with the fields both as query and JSON body (servers differ).
@@ -194,54 +185,46 @@ impl MlflowClient {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
             .collect();
-        let req = self
-            .request(Method::DELETE, endpoint)
-            .query(fields)
-            .json(&body);
-        self.send(req, endpoint).await
+        self.send(Method::DELETE, endpoint, |r| r.query(fields).json(&body))
+            .await
     }
 
-    fn request(&self, method: Method, endpoint: &str) -> RequestBuilder {
-        let req = self
-            .http
-            .request(method, format!("{}{endpoint}", self.base));
-        match &*self.auth {
-            Auth::None => req,
-            Auth::Bearer { token, .. } => req.bearer_auth(token),
-            Auth::Basic { user, password, .. } => req.basic_auth(user, Some(password)),
-        }
-    }
-
-    async fn send(&self, req: RequestBuilder, endpoint: &str) -> Result<Value, SourceError> {
-        let response = req
-            .send()
-            .await
-            .map_err(|e| errors::transport(&self.target, e))?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| errors::transport(&self.target, e))?;
-        if !status.is_success() {
+    async fn send(
+        &self,
+        method: Method,
+        endpoint: &str,
+        build: impl FnOnce(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Value, SourceError> {
+        let is_read = method == Method::GET;
+        let answer = self
+            .api
+            .answer(method, &format!("{API_PATH}{endpoint}"), build)
+            .await?;
+        if !answer.status.is_success() {
             let ctx = errors::Context {
-                target: &self.target,
+                api: &self.api,
                 endpoint,
                 auth: &self.auth,
-                retry_after,
+                retry_after: answer.retry_after,
             };
-            return Err(errors::status(&ctx, status.as_u16(), &body));
+            return Err(errors::status(&ctx, answer.status.as_u16(), &answer.body));
         }
-        if body.iter().all(u8::is_ascii_whitespace) {
+        if answer.body.iter().all(u8::is_ascii_whitespace) {
+            // MLflow answers `{}` when a list is empty; nothing at all is not MLflow.
+            // A mutation's empty answer (a proxy's 200/204) still means it was done.
+            if is_read {
+                return Err(self.api.malformed(&format!(
+                    "'{endpoint}' answered an empty body (expected JSON): is this MLflow?"
+                )));
+            }
             return Ok(Value::Object(serde_json::Map::new()));
         }
-        serde_json::from_slice(&body).map_err(|e| SourceError::Malformed {
-            target: self.target.clone(),
-            detail: format!("'{endpoint}' did not answer JSON: {e}"),
+        self.api.decode::<Value>(&answer.body).map_err(|e| match e {
+            SourceError::Malformed { target, detail } => SourceError::Malformed {
+                target,
+                detail: format!("'{endpoint}': {detail}"),
+            },
+            other => other,
         })
     }
 }

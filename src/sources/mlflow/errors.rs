@@ -1,29 +1,33 @@
-//! Turns MLflow's HTTP answers and reqwest's transport errors into `SourceError`s
-//! that say what to do. Never includes a credential, nor a URL that could hold one.
+//! Turns MLflow's non-success HTTP answers into `SourceError`s that say what to do
+//! (transport failures, the body cap and Retry-After are the shared `http` layer's).
+//! Never includes a credential, nor a URL that could hold one.
 
-use std::error::Error as _;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use super::client::Auth;
 use crate::error::SourceError;
+use crate::sources::http::Api;
 
 /// What a failed request was, for wording its error.
 pub struct Context<'a> {
-    /// The server's address (no credentials).
-    pub target: &'a str,
+    /// The API the request went to (its address, and the secrets to scrub).
+    pub api: &'a Api,
     /// The REST endpoint (`registered-models/search`).
     pub endpoint: &'a str,
     /// The credentials that were sent.
     pub auth: &'a Auth,
-    /// `Retry-After` in seconds, when sent.
-    pub retry_after: Option<u64>,
+    /// The bounded wait `Retry-After` asked for, when sent.
+    pub retry_after: Option<Duration>,
 }
 
 /// Maps a non-success HTTP answer.
 pub fn status(ctx: &Context<'_>, status: u16, body: &[u8]) -> SourceError {
-    let target = ctx.target.to_owned();
+    let target = ctx.api.base().to_owned();
     let (code, message) = server_words(body);
+    let message = message.map(|m| ctx.api.scrub(&m));
+    let code = code.map(|c| ctx.api.scrub(&c));
     match status {
         401 | 403 => SourceError::Auth {
             target,
@@ -47,19 +51,16 @@ pub fn status(ctx: &Context<'_>, status: u16, body: &[u8]) -> SourceError {
                 ctx.endpoint
             ),
         },
-        429 => SourceError::RateLimited {
-            target,
-            until: chrono::Utc::now()
-                + chrono::Duration::seconds(
-                    i64::try_from(ctx.retry_after.unwrap_or(30)).unwrap_or(30),
-                ),
-            detail: message.unwrap_or_else(|| "too many requests".to_owned()),
-        },
+        429 => ctx.api.rate_limited(
+            ctx.retry_after,
+            &message.unwrap_or_else(|| "too many requests".to_owned()),
+        ),
         _ => SourceError::Http {
             target,
             status,
             detail: match (code, message) {
                 (Some(c), Some(m)) => format!("{c}: {m}"),
+                (None, Some(m)) if status >= 500 => format!("server error: {m}"),
                 (None, Some(m)) => m,
                 (c, None) => c.unwrap_or_else(|| format!("'{}' failed", ctx.endpoint)),
             },
@@ -70,59 +71,26 @@ pub fn status(ctx: &Context<'_>, status: u16, body: &[u8]) -> SourceError {
 /// MLflow's `error_code` and `message`, or the start of a non-JSON body.
 fn server_words(body: &[u8]) -> (Option<String>, Option<String>) {
     if let Ok(v) = serde_json::from_slice::<Value>(body) {
-        let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(|s| s.chars().take(300).collect())
+        };
         return (field("error_code"), field("message"));
     }
-    let text = String::from_utf8_lossy(body);
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = text.chars().take(120).collect();
     (None, (!short.is_empty()).then_some(short))
-}
-
-/// Maps a transport failure (refused, DNS, TLS, timeout) without reqwest's URL.
-pub fn transport(target: &str, err: reqwest::Error) -> SourceError {
-    let target = target.to_owned();
-    if err.is_timeout() {
-        return SourceError::Timeout { target, secs: 15 };
-    }
-    let mut root = String::new();
-    let mut source = err.source();
-    while let Some(e) = source {
-        root = e.to_string();
-        source = e.source();
-    }
-    if err.is_connect() {
-        return SourceError::Unreachable {
-            target,
-            detail: format!(
-                "{}: is the MLflow server running there? (check [mlflow] url or MLFLOW_TRACKING_URI)",
-                if root.is_empty() {
-                    "cannot connect".to_owned()
-                } else {
-                    root
-                }
-            ),
-        };
-    }
-    if err.is_decode() || err.is_body() {
-        return SourceError::Malformed {
-            target,
-            detail: format!("the answer could not be read: {root}"),
-        };
-    }
-    SourceError::Unreachable {
-        target,
-        detail: err.without_url().to_string(),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ctx() -> Context<'static> {
+    fn ctx(api: &Api) -> Context<'_> {
         Context {
-            target: "http://h",
+            api,
             endpoint: "registered-models/search",
             auth: &Auth::None,
             retry_after: None,
@@ -131,6 +99,8 @@ mod tests {
 
     #[test]
     fn statuses_say_what_to_do() {
+        let api = Api::with_auth("http://h", crate::sources::http::Auth::None, "MLflow");
+        let ctx = || ctx(&api);
         let e = status(
             &ctx(),
             401,
@@ -147,6 +117,9 @@ mod tests {
             }
         );
         let e = status(&ctx(), 500, b"boom");
-        assert_eq!(e.to_string(), "'http://h' answered HTTP 500: boom");
+        assert_eq!(
+            e.to_string(),
+            "'http://h' answered HTTP 500: server error: boom"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The registry reads of one poll: every model's name (paged), one model with its
 //! aliases and versions (paged, capped), and a run's name and git commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -22,11 +22,45 @@ const MAX_MODELS: usize = 2_000;
 const ALL_VERSIONS_PAGE: usize = 1_000;
 /// Most versions read at once; above it each model's versions are read on their own.
 const MAX_ALL_VERSIONS: usize = 20_000;
+/// Most pages read of one list in one poll, whatever the server's page tokens say.
+pub const MAX_PAGES: usize = 50;
+
+/// Decides whether to follow a page's `next_page_token`: not after an empty page,
+/// a token already followed, or `MAX_PAGES` pages (a server paging forever).
+#[derive(Debug, Default)]
+pub(super) struct Pages {
+    seen: HashSet<String>,
+    read: usize,
+    cut: bool,
+}
+
+impl Pages {
+    /// The token to ask for the next page with, or `None` to stop after this page
+    /// (which held `items` items).
+    pub(super) fn next(&mut self, page: &Value, items: usize) -> Option<String> {
+        self.read += 1;
+        let token = wire::next_page(page)?;
+        if items == 0 || !self.seen.insert(token.clone()) {
+            return None;
+        }
+        if self.read >= MAX_PAGES {
+            self.cut = true;
+            return None;
+        }
+        Some(token)
+    }
+
+    /// Whether the page cap stopped a list that had more.
+    pub(super) fn is_cut(&self) -> bool {
+        self.cut
+    }
+}
 
 /// Every registered model with its aliases (from the search answer), following page tokens.
 pub async fn all_models(client: &MlflowClient) -> Result<Vec<RegisteredModel>, SourceError> {
     let mut models = Vec::new();
     let mut token: Option<String> = None;
+    let mut pages = Pages::default();
     loop {
         let mut query = vec![("max_results", MODEL_PAGE.to_string())];
         if let Some(t) = token.take() {
@@ -34,12 +68,9 @@ pub async fn all_models(client: &MlflowClient) -> Result<Vec<RegisteredModel>, S
         }
         let page = client.get("registered-models/search", &query).await?;
         check_object(client, &page, "registered-models/search")?;
-        models.extend(
-            wire::items(&page, "registered_models")
-                .iter()
-                .filter_map(wire::registered_model),
-        );
-        token = wire::next_page(&page);
+        let items = wire::items(&page, "registered_models");
+        models.extend(items.iter().filter_map(wire::registered_model));
+        token = pages.next(&page, items.len());
         if token.is_none() || models.len() >= MAX_MODELS {
             return Ok(models);
         }
@@ -54,6 +85,7 @@ pub async fn all_versions(
     let mut by_model: HashMap<String, Vec<ModelVersion>> = HashMap::new();
     let mut count = 0;
     let mut token: Option<String> = None;
+    let mut pages = Pages::default();
     loop {
         let mut query = vec![("max_results", ALL_VERSIONS_PAGE.to_string())];
         if let Some(t) = token.take() {
@@ -61,7 +93,8 @@ pub async fn all_versions(
         }
         let page = client.get("model-versions/search", &query).await?;
         check_object(client, &page, "model-versions/search")?;
-        for item in wire::items(&page, "model_versions") {
+        let items = wire::items(&page, "model_versions");
+        for item in items {
             let (Some(name), Some(version)) = (wire::text(item, "name"), wire::model_version(item))
             else {
                 continue;
@@ -69,7 +102,9 @@ pub async fn all_versions(
             by_model.entry(name).or_default().push(version);
             count += 1;
         }
-        token = wire::next_page(&page);
+        token = pages.next(&page, items.len());
+        // A server still paging after `MAX_PAGES` pages of few items gets no
+        // per-model reads on top: what was read is the answer.
         if token.is_none() {
             return Ok(Some(by_model));
         }
@@ -134,6 +169,7 @@ async fn versions(
     };
     let mut out = Vec::new();
     let mut token: Option<String> = None;
+    let mut pages = Pages::default();
     loop {
         let mut query = vec![
             ("filter", filter.clone()),
@@ -145,14 +181,11 @@ async fn versions(
         }
         let page = client.get("model-versions/search", &query).await?;
         check_object(client, &page, "model-versions/search")?;
-        out.extend(
-            wire::items(&page, "model_versions")
-                .iter()
-                .filter_map(wire::model_version),
-        );
-        token = wire::next_page(&page);
+        let items = wire::items(&page, "model_versions");
+        out.extend(items.iter().filter_map(wire::model_version));
+        token = pages.next(&page, items.len());
         if token.is_none() || out.len() >= MAX_VERSIONS {
-            let truncated = token.is_some();
+            let truncated = token.is_some() || pages.is_cut();
             out.sort_by_key(|v| std::cmp::Reverse(v.number()));
             out.truncate(MAX_VERSIONS);
             return Ok((out, truncated));

@@ -5,6 +5,7 @@ use futures_util::{StreamExt, stream};
 use serde_json::json;
 
 use super::client::MlflowClient;
+use super::fetch::Pages;
 use super::wire;
 use crate::error::SourceError;
 use crate::state::model::{MetricPoint, RunDetail};
@@ -48,6 +49,7 @@ async fn history(
 ) -> Result<Vec<MetricPoint>, SourceError> {
     let mut points = Vec::new();
     let mut token: Option<String> = None;
+    let mut pages = Pages::default();
     loop {
         let mut query = vec![
             ("run_id", run_id.to_owned()),
@@ -58,8 +60,9 @@ async fn history(
             query.push(("page_token", t));
         }
         let page = client.get("metrics/get-history", &query).await?;
+        let before = points.len();
         points.extend(wire::history(&page));
-        token = wire::next_page(&page);
+        token = pages.next(&page, points.len() - before);
         if token.is_none() || points.len() >= MAX_POINTS {
             points.sort_by_key(|p| (p.step, p.timestamp));
             points.truncate(MAX_POINTS);

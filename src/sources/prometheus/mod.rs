@@ -49,7 +49,7 @@ impl PrometheusSource {
         end: DateTime<Utc>,
     ) -> Result<Vec<Series>, Failure> {
         let step = step_for(window);
-        let start = end - chrono::Duration::from_std(window).unwrap_or_default();
+        let start = window_start(end, window);
         let params = [
             ("query", query.to_owned()),
             ("start", unix(start)),
@@ -87,11 +87,10 @@ impl PrometheusSource {
             Err(Failure::Api { message, .. }) => Err(message),
             Err(Failure::Source(e)) => return Err(e),
         };
-        let window = chrono::Duration::from_std(panel.window).unwrap_or_default();
         Ok(PanelData {
             panel: panel.clone(),
             result,
-            start: end - window,
+            start: window_start(end, panel.window),
             end,
         })
     }
@@ -109,6 +108,17 @@ impl PrometheusSource {
 /// A time as Prometheus's unix seconds with milliseconds (`1700000000.123`).
 fn unix(t: DateTime<Utc>) -> String {
     format!("{}.{:03}", t.timestamp(), t.timestamp_subsec_millis())
+}
+
+/// The start of `window` ending at `end`, saturating at the Unix epoch (no sample
+/// is older) however long the window, so an absurd one never panics.
+pub fn window_start(end: DateTime<Utc>, window: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(window)
+        .ok()
+        .and_then(|w| end.checked_sub_signed(w))
+        .map_or(DateTime::UNIX_EPOCH, |start| {
+            start.max(DateTime::UNIX_EPOCH)
+        })
 }
 
 /// The step giving about `POINTS` points over `window`, in whole seconds (at least 1).
