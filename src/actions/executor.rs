@@ -2,10 +2,13 @@
 //! refuses them all under `--read-only`, audits each, and reports back.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
 use bollard::Docker;
 use bollard::query_parameters::{KillContainerOptions, RemoveContainerOptions};
+
 use chrono::Utc;
+use futures_util::FutureExt as _;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -222,7 +225,18 @@ impl Executor {
                 () = cancel.cancelled() => return,
                 a = rx.recv() => match a { Some(a) => a, None => return },
             };
-            let result = self.execute(&action).await;
+            // A panic while acting fails that action, not the executor: the user
+            // gets a toast at once instead of an "in progress" that never ends.
+            let result = match AssertUnwindSafe(self.execute(&action)).catch_unwind().await {
+                Ok(result) => result,
+                Err(panic) => {
+                    let message = crate::sources::driver::panic_text(panic.as_ref());
+                    tracing::error!("the executor panicked on {}: {message}", action.label());
+                    Err(SourceError::Other(format!(
+                        "flightdeck failed while acting (a bug): {message}"
+                    )))
+                }
+            };
             let done = Update::ActionDone {
                 action,
                 at: Utc::now(),

@@ -271,7 +271,7 @@ impl App {
                 Health::Error { since: at, .. } | Health::Crashed { at, .. } => {
                     waits.push(age_tick((self.now - *at).num_seconds().max(0)));
                 }
-                Health::NeverPolled | Health::Unsupported { .. } => {}
+                Health::NeverPolled => {}
             }
         }
         if let Some(age) = self.youngest_container_age() {

@@ -9,6 +9,7 @@ use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::App;
@@ -19,8 +20,9 @@ use crate::actions::Action;
 use crate::actions::audit::AuditLog;
 use crate::actions::executor::Executor;
 use crate::config::Config;
+use crate::error::SourceError;
 use crate::logging;
-use crate::sources::registry::Pollers;
+use crate::sources::pollers::Pollers;
 use crate::state::Store;
 use crate::state::Update;
 use crate::theme::Theme;
@@ -65,6 +67,10 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             (source, message) = ctx.pollers.crashed() => {
                 Msg::Source(Update::Crashed { source, at: Utc::now(), message })
             }
+            Some(joined) = ctx.executor.join_next(), if ctx.executor_down.is_none() => {
+                ctx.executor_down = Some(executor_stopped(joined));
+                continue;
+            }
             _ = term.recv() => Msg::Terminate,
             _ = hup.recv() => Msg::Terminate,
             _ = int.recv() => Msg::Terminate,
@@ -93,6 +99,17 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Why the executor's task ended, logged and kept so later actions fail at once.
+fn executor_stopped(joined: Result<(), tokio::task::JoinError>) -> String {
+    let why = match joined {
+        Ok(()) => "it stopped".to_owned(),
+        Err(e) if e.is_panic() => crate::sources::driver::panic_text(e.into_panic().as_ref()),
+        Err(_) => "it was cancelled".to_owned(),
+    };
+    tracing::error!("the action executor is down: {why}");
+    why
+}
+
 /// Tells the pollers what is on screen, so they sample and fetch for it.
 fn send_focus(app: &App, ctx: &Ctx) {
     for (source, focus) in app.docker_focus() {
@@ -105,7 +122,7 @@ fn send_focus(app: &App, ctx: &Ctx) {
 
 /// Builds the store, starts the pollers and the executor.
 fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) -> (App, Ctx) {
-    let mut store = Store::new(crate::sources::registry::specs(config));
+    let mut store = Store::new(crate::sources::build::specs(config));
     let pollers = Pollers::start(config, &mut store, &tx, cancel);
     let (actions, action_rx) = mpsc::channel::<Action>(ACTION_CAPACITY);
     let audit_file = logging::state_dir(&|k| std::env::var(k).ok()).map(|d| d.join("audit.jsonl"));
@@ -117,7 +134,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
     .with_alertmanager(pollers.alertmanager_configs())
     .with_mlflow(pollers.mlflow_clients())
     .with_github(pollers.github_clients());
-    tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
+    let mut executor_task = JoinSet::new();
+    executor_task.spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
     let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
     app.bell = config.bell;
     (
@@ -127,6 +145,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
             tx,
             cancel: cancel.clone(),
             actions,
+            executor: executor_task,
+            executor_down: None,
         },
     )
 }
@@ -137,6 +157,10 @@ struct Ctx {
     tx: mpsc::Sender<Update>,
     cancel: CancellationToken,
     actions: mpsc::Sender<Action>,
+    /// The executor's task, supervised like the pollers.
+    executor: JoinSet<()>,
+    /// Why the executor stopped, once it has; actions then fail at once.
+    executor_down: Option<String>,
 }
 
 fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui) {
@@ -152,7 +176,24 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             Effect::Execute(action) => {
                 tracing::info!(action = %action.label(), target = action.target(), "executing");
                 if let Err(e) = ctx.actions.try_send(action) {
-                    tracing::error!("executor busy or gone: {e}");
+                    let why = match (&ctx.executor_down, &e) {
+                        (Some(why), _) => format!("the action executor is down ({why})"),
+                        (None, mpsc::error::TrySendError::Full(_)) => {
+                            "too many actions waiting; try again in a moment".to_owned()
+                        }
+                        (None, mpsc::error::TrySendError::Closed(_)) => {
+                            "the action executor is down".to_owned()
+                        }
+                    };
+                    tracing::error!("action refused: {why}");
+                    // Fail it at once, as the executor would have, so no toast waits forever.
+                    let done = Update::ActionDone {
+                        action: e.into_inner(),
+                        at: Utc::now(),
+                        result: Err(SourceError::Other(why)),
+                    };
+                    let more = update(app, Msg::Source(done));
+                    run_effects(app, more, ctx, tui);
                 }
             }
             Effect::FollowLogs {

@@ -2,14 +2,17 @@
 //! complete snapshots (`Update`) to the event loop; it never touches the store.
 
 pub mod alertmanager;
+pub mod build;
+pub mod clients;
 pub mod docker;
 pub mod driver;
+pub mod fetch;
 pub mod github;
 pub mod http;
 pub mod mlflow;
+pub mod pollers;
 pub mod prometheus;
 pub mod redact;
-pub mod registry;
 
 use crate::error::SourceError;
 pub use crate::state::source::{SourceId, SourceKind, SourceSpec};

@@ -30,11 +30,6 @@ pub enum Health {
         /// When the loop noticed.
         at: DateTime<Utc>,
     },
-    /// Configured, but this build has no poller for it yet.
-    Unsupported {
-        /// Why, in one line.
-        reason: String,
-    },
 }
 
 impl Health {
@@ -45,7 +40,6 @@ impl Health {
             Health::Ok { .. } => "ok",
             Health::Error { .. } => "error",
             Health::Crashed { .. } => "crashed",
-            Health::Unsupported { .. } => "n/a",
         }
     }
 

@@ -73,15 +73,6 @@ impl Store {
         }
     }
 
-    /// Marks a source as configured but not available in this build (no poller runs).
-    pub fn mark_unsupported(&mut self, id: SourceId, reason: &str) {
-        if let Some(s) = self.sources.get_mut(id.0) {
-            s.health = Health::Unsupported {
-                reason: reason.to_owned(),
-            };
-        }
-    }
-
     /// The source with this id.
     pub fn source(&self, id: SourceId) -> Option<&SourceState> {
         self.sources.get(id.0)

@@ -88,7 +88,7 @@ fn source_problem(source: SourceId, s: &SourceState, now: DateTime<Utc>) -> Opti
             format!("{error} (failing for {})", format_age(now, *since)),
         ),
         Health::Crashed { message, .. } => ("crashed", format!("poller crashed: {message}")),
-        Health::Ok { .. } | Health::NeverPolled | Health::Unsupported { .. } => return None,
+        Health::Ok { .. } | Health::NeverPolled => return None,
     };
     let label = s.spec.label();
     Some(Attention {

@@ -16,7 +16,7 @@ pub use attention::{Attention, attention, item_detail};
 pub use items::source_items;
 
 use crate::config::Config;
-use crate::sources::{SourceKind, registry};
+use crate::sources::SourceKind;
 pub use crate::state::Severity;
 use crate::state::{Health, Store};
 
@@ -71,8 +71,8 @@ pub struct Report {
 
 /// Polls every source once, waiting at most `timeout` in all.
 pub async fn collect(config: &Config, timeout: Duration) -> Report {
-    let mut store = Store::new(registry::specs(config));
-    registry::poll_all_once(config, &mut store, timeout).await;
+    let mut store = Store::new(crate::sources::build::specs(config));
+    crate::sources::build::poll_all_once(config, &mut store, timeout).await;
     report(&store, Utc::now())
 }
 
@@ -86,7 +86,6 @@ pub fn report(store: &Store, now: DateTime<Utc>) -> Report {
             Health::Error { error, .. } => Some(error.to_string()),
             Health::Crashed { message, .. } => Some(format!("poller crashed: {message}")),
             Health::NeverPolled => Some("no answer before the timeout".to_owned()),
-            Health::Unsupported { reason } => Some(reason.clone()),
         };
         unreadable |= error.is_some();
         let health = if error.is_some() { "error" } else { "ok" };

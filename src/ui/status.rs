@@ -36,7 +36,6 @@ pub fn health_badge(health: &Health) -> (Role, &'static str) {
         Health::Ok { .. } => (Role::Ok, "✓"),
         Health::Error { .. } => (Role::Critical, "✗"),
         Health::Crashed { .. } => (Role::Critical, "☠"),
-        Health::Unsupported { .. } => (Role::Muted, "–"),
     }
 }
 
@@ -55,7 +54,7 @@ pub fn health_age(health: &Health, interval: Duration, now: DateTime<Utc>) -> Op
         Health::Ok { at } if is_stale(*at, interval, now) => Some(format_age(now, *at)),
         Health::Crashed { at, .. } => Some(format_age(now, *at)),
         Health::Error { since, .. } => Some(format_age(now, *since)),
-        Health::Ok { .. } | Health::NeverPolled | Health::Unsupported { .. } => None,
+        Health::Ok { .. } | Health::NeverPolled => None,
     }
 }
 
@@ -76,7 +75,6 @@ pub fn health_detail(
             last()
         )),
         Health::Crashed { message, .. } => Some(format!("poller crashed: {message} ({})", last())),
-        Health::Unsupported { reason } => Some(reason.clone()),
         Health::NeverPolled | Health::Ok { .. } => None,
     }
 }

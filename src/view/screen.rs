@@ -128,6 +128,5 @@ fn health_rank(h: &Health) -> u8 {
         Health::Error { .. } => 3,
         Health::NeverPolled => 2,
         Health::Ok { .. } => 1,
-        Health::Unsupported { .. } => 0,
     }
 }

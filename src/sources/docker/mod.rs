@@ -23,6 +23,7 @@ use bollard::query_parameters::ListContainersOptions;
 use chrono::Utc;
 use futures_util::{StreamExt, stream};
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::{Payload, Source};
@@ -88,6 +89,9 @@ pub struct DockerSource {
     running: watch::Sender<HashSet<String>>,
     focus: watch::Receiver<Focus>,
     interval: Duration,
+    /// The event follower and the stats sampler: aborted with the source, and a
+    /// panic in either fails the next poll, so the supervisor restarts them all.
+    children: JoinSet<()>,
 }
 
 impl DockerSource {
@@ -140,6 +144,7 @@ impl DockerSource {
             running: watch::channel(HashSet::new()).0,
             focus,
             interval: Duration::from_secs(2),
+            children: JoinSet::new(),
         }
     }
 
@@ -147,7 +152,8 @@ impl DockerSource {
     fn start_events(&mut self, client: &Docker) {
         let (dirty, refresh) = (Arc::clone(&self.dirty), Arc::clone(&self.refresh));
         self.replayed = false;
-        tokio::spawn(events::follow(
+        self.children.abort_all();
+        self.children.spawn(events::follow(
             client.clone(),
             dirty,
             Arc::clone(&self.lifecycle),
@@ -160,7 +166,21 @@ impl DockerSource {
             out: Arc::clone(&self.samples),
             cancel: self.cancel.clone(),
         };
-        tokio::spawn(sampler::run(client.clone(), self.interval, links));
+        self.children
+            .spawn(sampler::run(client.clone(), self.interval, links));
+    }
+
+    /// Re-raises a panic of the event follower or the stats sampler here, in the
+    /// poller, so the source shows as crashed and the supervisor starts it afresh
+    /// (a dead sampler must not leave stats gone while the source reads "ok").
+    fn check_children(&mut self) {
+        while let Some(joined) = self.children.try_join_next() {
+            if let Err(e) = joined
+                && e.is_panic()
+            {
+                std::panic::resume_unwind(e.into_panic());
+            }
+        }
     }
 
     /// The client, connecting first when there is none yet.
@@ -231,6 +251,7 @@ impl DockerSource {
 
 impl Source for DockerSource {
     async fn poll(&mut self) -> Result<Payload, SourceError> {
+        self.check_children();
         let options = ListContainersOptions {
             all: true,
             ..Default::default()
@@ -287,4 +308,55 @@ impl Source for DockerSource {
 /// How long the event follower waits before reconnecting, by consecutive failures.
 fn reconnect_delay(failures: u32) -> Duration {
     Duration::from_secs(1u64 << failures.min(5))
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt as _;
+
+    use super::*;
+
+    fn source() -> DockerSource {
+        let config = DockerConfig {
+            name: "local".into(),
+            host: "unix:///nonexistent/docker.sock".into(),
+            interval: Duration::from_secs(2),
+            cert_path: None,
+            tls_verify: false,
+            swarm: false,
+        };
+        let (_tx, focus) = watch::channel(Focus::default());
+        DockerSource::lazy(config, focus, Arc::default(), CancellationToken::new())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_helper_task_fails_the_next_poll_so_the_supervisor_restarts_it() {
+        let mut source = source();
+        source.children.spawn(async { panic!("sampler fell over") });
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let caught = std::panic::AssertUnwindSafe(source.poll())
+            .catch_unwind()
+            .await;
+        let panic = caught.expect_err("the poll must re-raise the helper's panic");
+        assert_eq!(
+            crate::sources::driver::panic_text(panic.as_ref()),
+            "sampler fell over"
+        );
+    }
+
+    #[tokio::test]
+    async fn helper_tasks_end_with_their_source() {
+        let mut source = source();
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+        source.children.spawn(async move {
+            let _keep = tx;
+            std::future::pending::<()>().await;
+        });
+        drop(source);
+        assert!(
+            rx.recv().await.is_none(),
+            "the helper task outlived its source"
+        );
+    }
 }

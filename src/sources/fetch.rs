@@ -1,0 +1,174 @@
+//! On-demand fetches for what the user opened — a container's or job's log, a
+//! model version's source run, a workflow's dispatch inputs — each in the
+//! pollers' fetch set: aborted at shutdown, and a panic reported to the view that
+//! waits for it instead of leaving it "loading" forever.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt as _;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::pollers::Pollers;
+use super::{DispatchTarget, SourceId, Update, docker, driver, github, mlflow};
+use crate::error::SourceError;
+
+/// Lines of history fetched when a log opens.
+pub const LOG_TAIL: usize = 500;
+
+impl Pollers {
+    /// Fetches a job's log into the viewer, stopping any log followed before.
+    pub fn fetch_job_log(
+        &mut self,
+        source: SourceId,
+        repo: &str,
+        job_id: u64,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some(links) = self.github.get(&source) else {
+            return;
+        };
+        let token = cancel.child_token();
+        let task = github::logs::fetch(
+            links.client.clone(),
+            repo.to_owned(),
+            job_id,
+            stream_id,
+            tx.clone(),
+            token.clone(),
+        );
+        self.spawn_fetch(task, tx, move |m| Update::LogEnded {
+            stream_id,
+            reason: format!("the log reader failed (a bug): {m}"),
+        });
+        self.logs = Some(token);
+    }
+
+    /// Reads a workflow's dispatch inputs and reports them as `Update::DispatchInputs`.
+    pub fn load_dispatch(&mut self, target: DispatchTarget, tx: &mpsc::Sender<Update>) {
+        let Some(links) = self.github.get(&target.source) else {
+            return;
+        };
+        let (client, out) = (links.client.clone(), tx.clone());
+        let fallback = target.clone();
+        let task = async move {
+            let result = match client.api().await {
+                Ok(api) => {
+                    github::inputs::fetch(&api, &target.repo, &target.path, &target.git_ref).await
+                }
+                Err(e) => Err(e),
+            };
+            let _ = out.send(Update::DispatchInputs { target, result }).await;
+        };
+        self.spawn_fetch(task, tx, move |m| Update::DispatchInputs {
+            target: fallback,
+            result: Err(failed(&m)),
+        });
+    }
+
+    /// Reads a source run off the UI task and reports it as `Update::RunDetail`.
+    pub fn fetch_run(&mut self, source: SourceId, run_id: String, tx: &mpsc::Sender<Update>) {
+        let Some(client) = self.mlflow.get(&source).cloned() else {
+            let result = Err(SourceError::Other(
+                "no MLflow client: check [mlflow] url (or MLFLOW_TRACKING_URI)".to_owned(),
+            ));
+            let _ = tx.try_send(Update::RunDetail {
+                source,
+                run_id,
+                result,
+            });
+            return;
+        };
+        let (out, fallback) = (tx.clone(), run_id.clone());
+        let task = async move {
+            let result = mlflow::run_detail(&client, &run_id).await;
+            let _ = out
+                .send(Update::RunDetail {
+                    source,
+                    run_id,
+                    result,
+                })
+                .await;
+        };
+        self.spawn_fetch(task, tx, move |m| Update::RunDetail {
+            source,
+            run_id: fallback,
+            result: Err(failed(&m)),
+        });
+    }
+
+    /// Starts following a container's log, stopping any log followed before.
+    pub fn follow_logs(
+        &mut self,
+        source: SourceId,
+        container: &str,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some(cfg) = self.docker.get(&source) else {
+            return;
+        };
+        let client = match docker::connect(cfg) {
+            Ok(c) => c,
+            Err(e) => {
+                let ended = Update::LogEnded {
+                    stream_id,
+                    reason: e.to_string(),
+                };
+                let _ = tx.try_send(ended);
+                return;
+            }
+        };
+        let token = cancel.child_token();
+        let task = docker::logs::follow(
+            client,
+            container.to_owned(),
+            stream_id,
+            LOG_TAIL,
+            tx.clone(),
+            token.clone(),
+        );
+        self.spawn_fetch(task, tx, move |m| Update::LogEnded {
+            stream_id,
+            reason: format!("the log reader failed (a bug): {m}"),
+        });
+        self.logs = Some(token);
+    }
+
+    /// Stops following the current log, if any.
+    pub fn stop_logs(&mut self) {
+        if let Some(token) = self.logs.take() {
+            token.cancel();
+        }
+    }
+
+    /// Runs `task` in the fetch set; a panic sends `on_panic(message)` instead.
+    fn spawn_fetch(
+        &mut self,
+        task: impl Future<Output = ()> + Send + 'static,
+        tx: &mpsc::Sender<Update>,
+        on_panic: impl FnOnce(String) -> Update + Send + 'static,
+    ) {
+        // Finished fetches are reaped here, so the set never grows.
+        while self.fetches.try_join_next().is_some() {}
+        let tx = tx.clone();
+        self.fetches.spawn(async move {
+            if let Err(panic) = AssertUnwindSafe(task).catch_unwind().await {
+                let message = driver::panic_text(panic.as_ref());
+                tracing::error!("a fetch panicked: {message}");
+                let _ = tx.send(on_panic(message)).await;
+            }
+        });
+    }
+}
+
+/// The error a view shows when its fetch panicked.
+fn failed(message: &str) -> SourceError {
+    SourceError::Other(format!("reading it failed (a bug): {message}"))
+}
