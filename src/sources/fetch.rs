@@ -41,11 +41,7 @@ impl Pollers {
             tx.clone(),
             token.clone(),
         );
-        self.spawn_fetch(task, tx, move |m| Update::LogEnded {
-            stream_id,
-            reason: format!("the log reader failed (a bug): {m}"),
-        });
-        self.logs = Some(token);
+        self.spawn_log(task, stream_id, token, tx);
     }
 
     /// Reads a workflow's dispatch inputs and reports them as `Update::DispatchInputs`.
@@ -134,11 +130,7 @@ impl Pollers {
             tx.clone(),
             token.clone(),
         );
-        self.spawn_fetch(task, tx, move |m| Update::LogEnded {
-            stream_id,
-            reason: format!("the log reader failed (a bug): {m}"),
-        });
-        self.logs = Some(token);
+        self.spawn_log(task, stream_id, token, tx);
     }
 
     /// Stops following the current log, if any.
@@ -146,6 +138,21 @@ impl Pollers {
         if let Some(token) = self.logs.take() {
             token.cancel();
         }
+    }
+
+    /// Runs a log reader as the one followed log; a panic ends the log with why.
+    fn spawn_log(
+        &mut self,
+        task: impl Future<Output = ()> + Send + 'static,
+        stream_id: u64,
+        token: CancellationToken,
+        tx: &mpsc::Sender<Update>,
+    ) {
+        self.spawn_fetch(task, tx, move |m| Update::LogEnded {
+            stream_id,
+            reason: format!("the log reader failed (a bug): {m}"),
+        });
+        self.logs = Some(token);
     }
 
     /// Runs `task` in the fetch set; a panic sends `on_panic(message)` instead.

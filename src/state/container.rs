@@ -279,26 +279,15 @@ impl StatsHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::testkit;
 
     fn container(state: ContainerState, health: ContainerHealth, exit: Option<i64>) -> Container {
         Container {
             id: "abc".into(),
-            name: "web".into(),
-            image: "busybox".into(),
-            project: None,
             state,
             health,
-            started_at: None,
-            finished_at: None,
             exit_code: exit,
-            restart_count: 0,
-            crash_loop: false,
-            recent_restarts: 0,
-            stopped_on_request: false,
-            ports: vec![],
-            labels: BTreeMap::new(),
-            stats: None,
-            detail: ContainerDetail::default(),
+            ..testkit::container("web")
         }
     }
 

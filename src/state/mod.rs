@@ -14,6 +14,8 @@ mod severity;
 pub mod source;
 pub mod stuck;
 pub mod swarm;
+#[cfg(test)]
+pub mod testkit;
 pub mod trace;
 pub mod update;
 

@@ -232,22 +232,12 @@ impl RunDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::testkit;
 
     fn version(v: &str, status: VersionStatus, aliases: &[&str]) -> ModelVersion {
         ModelVersion {
-            version: v.into(),
-            status,
-            status_message: None,
-            stage: None,
-            created: None,
-            updated: None,
-            run_id: None,
-            run_name: None,
-            git_commit: None,
-            source: None,
-            description: String::new(),
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
-            tags: BTreeMap::new(),
+            ..testkit::version(v, status)
         }
     }
 

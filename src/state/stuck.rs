@@ -50,6 +50,7 @@ pub fn stuck(run: &PipelineRun, runs: &[PipelineRun], now: DateTime<Utc>) -> Opt
 mod tests {
     use super::*;
     use crate::state::pipeline::{RunConclusion, RunStatus};
+    use crate::state::testkit;
 
     fn t(mins: i64) -> DateTime<Utc> {
         DateTime::<Utc>::UNIX_EPOCH + Duration::minutes(1000 + mins)
@@ -57,31 +58,15 @@ mod tests {
 
     /// A run of workflow 7 started at minute `start`, lasting `mins` when done.
     fn run(id: u64, start: i64, mins: Option<i64>, conclusion: RunConclusion) -> PipelineRun {
+        let status = if mins.is_some() {
+            RunStatus::Completed
+        } else {
+            RunStatus::InProgress
+        };
         PipelineRun {
-            id,
-            repo: "acme/api".into(),
-            workflow: "CI".into(),
-            workflow_id: 7,
-            workflow_path: ".github/workflows/ci.yml".into(),
-            number: id,
-            attempt: 1,
-            branch: "main".into(),
-            on_default_branch: true,
-            event: "push".into(),
-            actor: "octocat".into(),
-            head_sha: format!("{id:040x}"),
-            title: String::new(),
-            status: if mins.is_some() {
-                RunStatus::Completed
-            } else {
-                RunStatus::InProgress
-            },
             conclusion: mins.map(|_| conclusion),
-            created_at: t(start),
-            started_at: Some(t(start)),
             updated_at: t(start + mins.unwrap_or(0)),
-            url: String::new(),
-            jobs: None,
+            ..testkit::run(id, status, t(start))
         }
     }
 

@@ -186,12 +186,13 @@ fn minutes(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+
     use std::time::Duration;
 
     use super::*;
     use crate::error::SourceError;
-    use crate::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+    use crate::state::container::{Container, ContainerHealth, ContainerState};
+    use crate::state::testkit;
     use crate::state::{Payload, SourceKind, SourceSpec, Update};
 
     fn now() -> DateTime<Utc> {
@@ -200,23 +201,10 @@ mod tests {
 
     fn container(name: &str, state: ContainerState, health: ContainerHealth) -> Container {
         Container {
-            id: format!("id-{name}"),
-            name: name.into(),
-            image: "busybox".into(),
-            project: None,
             state,
             health,
-            started_at: None,
-            finished_at: None,
             exit_code: Some(137),
-            restart_count: 0,
-            crash_loop: false,
-            recent_restarts: 0,
-            stopped_on_request: false,
-            ports: vec![],
-            labels: BTreeMap::new(),
-            stats: None,
-            detail: ContainerDetail::default(),
+            ..testkit::container(name)
         }
     }
 

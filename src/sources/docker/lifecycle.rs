@@ -171,12 +171,11 @@ pub fn judge(c: &mut Container, v: Verdict, now: DateTime<Utc>) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use bollard::models::EventActor;
 
     use super::*;
-    use crate::state::container::{ContainerDetail, ContainerHealth};
+    use crate::state::testkit;
 
     fn t(secs: i64) -> DateTime<Utc> {
         DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000) + Duration::seconds(secs)
@@ -198,22 +197,11 @@ mod tests {
     fn container(state: ContainerState, started: i64, restarts: u64) -> Container {
         Container {
             id: "abc".into(),
-            name: "web".into(),
-            image: "busybox".into(),
-            project: None,
             state,
-            health: ContainerHealth::None,
             started_at: Some(t(started)),
-            finished_at: None,
             exit_code: Some(1),
             restart_count: restarts,
-            crash_loop: false,
-            recent_restarts: 0,
-            stopped_on_request: false,
-            ports: vec![],
-            labels: BTreeMap::new(),
-            stats: None,
-            detail: ContainerDetail::default(),
+            ..testkit::container("web")
         }
     }
 

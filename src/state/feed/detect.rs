@@ -44,6 +44,15 @@ pub fn transitions(
         (Payload::Metrics(a), Payload::Metrics(b)) => alerts(&a.alerts, &b.alerts),
         _ => Vec::new(),
     };
+    entries(source, at, found)
+}
+
+/// Feed entries (numbered when pushed) for transitions found in `source`.
+pub(super) fn entries(
+    source: &str,
+    at: DateTime<Utc>,
+    found: Vec<(FeedKind, Severity, String)>,
+) -> Vec<FeedEntry> {
     found
         .into_iter()
         .map(|(kind, severity, text)| FeedEntry {

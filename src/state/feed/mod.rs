@@ -23,18 +23,7 @@ pub fn swarm_transitions(
     new: &super::swarm::SwarmSnapshot,
     at: DateTime<Utc>,
 ) -> Vec<FeedEntry> {
-    swarm::swarm(old, new)
-        .into_iter()
-        .map(|(kind, severity, text)| FeedEntry {
-            id: 0,
-            at,
-            source: source.to_owned(),
-            kind,
-            severity,
-            text,
-            fold: None,
-        })
-        .collect()
+    detect::entries(source, at, swarm::swarm(old, new))
 }
 
 /// Entries kept; the oldest fall off first.

@@ -7,9 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use super::*;
 use crate::state::Payload;
 use crate::state::alert::{Alert, AlertState, AlertsSnapshot};
-use crate::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel, VersionStatus};
 use crate::state::pipeline::{PipelineRun, Pipelines, RunConclusion, RunStatus};
+use crate::state::testkit;
 
 fn t(secs: i64) -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000) + Duration::seconds(secs)
@@ -17,23 +18,10 @@ fn t(secs: i64) -> DateTime<Utc> {
 
 fn container(name: &str, state: ContainerState, health: ContainerHealth) -> Container {
     Container {
-        id: format!("id-{name}"),
-        name: name.into(),
-        image: "busybox".into(),
-        project: None,
         state,
         health,
         started_at: Some(t(-100)),
-        finished_at: None,
-        exit_code: None,
-        restart_count: 0,
-        crash_loop: false,
-        recent_restarts: 0,
-        stopped_on_request: false,
-        ports: vec![],
-        labels: BTreeMap::new(),
-        stats: None,
-        detail: ContainerDetail::default(),
+        ..testkit::container(name)
     }
 }
 
@@ -98,26 +86,9 @@ fn unchanged_snapshots_yield_nothing() {
 
 fn run(id: u64, status: RunStatus, conclusion: Option<RunConclusion>) -> PipelineRun {
     PipelineRun {
-        id,
-        repo: "acme/api".into(),
-        workflow: "CI".into(),
-        workflow_id: 7,
-        workflow_path: ".github/workflows/ci.yml".into(),
-        number: id,
-        attempt: 1,
-        branch: "main".into(),
-        on_default_branch: true,
-        event: "push".into(),
-        actor: "octocat".into(),
-        head_sha: format!("{id:040x}"),
-        title: String::new(),
-        status,
         conclusion,
-        created_at: t(-60),
-        started_at: Some(t(-60)),
         updated_at: t(-1),
-        url: String::new(),
-        jobs: None,
+        ..testkit::run(id, status, t(-60))
     }
 }
 
@@ -160,21 +131,7 @@ fn runs_start_fail_succeed_and_rerun() {
 }
 
 fn version(v: &str, status: VersionStatus) -> ModelVersion {
-    ModelVersion {
-        version: v.into(),
-        status,
-        status_message: None,
-        stage: None,
-        created: None,
-        updated: None,
-        run_id: None,
-        run_name: None,
-        git_commit: None,
-        source: None,
-        description: String::new(),
-        aliases: vec![],
-        tags: BTreeMap::new(),
-    }
+    testkit::version(v, status)
 }
 
 fn registry(aliases: &[(&str, &str)], versions: Vec<ModelVersion>) -> Payload {
