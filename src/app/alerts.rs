@@ -89,9 +89,8 @@ pub fn toggle_zoom(app: &mut App) {
 /// The selected row's id on the Alerts tab.
 fn selected_id(app: &App) -> Option<String> {
     let ids = alerts_row_ids(app);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let table = &app.view.tables[Tab::Alerts.index()];
-    table.position(&refs).and_then(|i| ids.get(i).cloned())
+    table.position(&ids).and_then(|i| ids.get(i).cloned())
 }
 
 fn alertmanager(app: &mut App) -> Option<(crate::state::SourceId, String)> {

@@ -71,8 +71,7 @@ pub fn selected_row_id(app: &App) -> Option<String> {
     let table = &app.view.tables[Tab::Containers.index()];
     let list = rows(&app.store, table, &app.view.containers);
     let ids: Vec<String> = list.iter().map(ContainerRow::id).collect();
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    table.position(&refs).and_then(|i| ids.get(i).cloned())
+    table.position(&ids).and_then(|i| ids.get(i).cloned())
 }
 
 /// The container the user means: the open detail view's, else the selected row's.

@@ -179,8 +179,7 @@ impl App {
         let table = &self.view.tables[Tab::Pipelines.index()];
         let list = pipeline_runs(&self.store, table, view);
         let ids: Vec<String> = list.iter().map(|(_, r)| run_id(r)).collect();
-        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let selected = table.position(&refs);
+        let selected = table.position(&ids);
         let page = self.page_rows();
         let offset = selected.map_or(table.offset, |s| {
             scroll_offset(table.offset, s, page, list.len())
@@ -210,8 +209,7 @@ impl App {
         let table = &self.view.tables[Tab::Containers.index()];
         let rows = containers_rows(&self.store, table, &self.view.containers);
         let ids: Vec<String> = rows.iter().map(ContainerRow::id).collect();
-        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let selected = table.position(&refs);
+        let selected = table.position(&ids);
         let page = self.page_rows();
         let offset = selected.map_or(table.offset, |s| {
             scroll_offset(table.offset, s, page, rows.len())

@@ -158,7 +158,6 @@ pub fn move_rows(app: &mut App, delta: isize, page: usize) -> bool {
     }
     if app.view.models.model.is_some() {
         let ids = version_ids(app);
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         app.view.models.versions.move_by(&ids, delta, page);
         return true;
     }

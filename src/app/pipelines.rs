@@ -42,8 +42,7 @@ pub fn target(app: &App) -> Option<(SourceId, &PipelineRun)> {
     let table = &app.view.tables[Tab::Pipelines.index()];
     let list = runs(&app.store, table, &app.view.pipelines);
     let ids: Vec<String> = list.iter().map(|(_, r)| run_id(r)).collect();
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    table.position(&refs).and_then(|i| list.get(i).copied())
+    table.position(&ids).and_then(|i| list.get(i).copied())
 }
 
 /// Enter: on a run, show its jobs (and poll now so they load); on a job or step, open its log.
@@ -59,12 +58,11 @@ pub fn select(app: &mut App) -> Vec<Effect> {
     }
     let rows = job_rows(run, &app.view.pipelines.jobs.filter);
     let ids: Vec<String> = rows.iter().map(JobRow::id).collect();
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let Some(row) = app
         .view
         .pipelines
         .jobs
-        .position(&refs)
+        .position(&ids)
         .and_then(|i| rows.get(i))
     else {
         return Vec::new();

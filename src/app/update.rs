@@ -433,8 +433,7 @@ fn close_inner(app: &mut App) -> bool {
 fn open_attention(app: &mut App) -> Vec<Effect> {
     let list = app.attention();
     let ids: Vec<String> = list.iter().map(crate::status::Attention::row_id).collect();
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let index = app.view.table().position(&refs);
+    let index = app.view.table().position(&ids);
     match index.and_then(|i| list.get(i)) {
         Some(item) => jump::to_attention(app, item),
         None => Vec::new(),
@@ -496,7 +495,6 @@ fn move_rows(app: &mut App, delta: isize) {
         return;
     }
     let ids = app.row_ids(app.view.tab);
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     app.view.active_table_mut().move_by(&ids, delta, page);
 }
 

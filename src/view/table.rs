@@ -18,19 +18,19 @@ pub struct TableView {
 
 impl TableView {
     /// Index of the selected row among `ids`, falling back to the first row.
-    pub fn position(&self, ids: &[&str]) -> Option<usize> {
+    pub fn position<S: AsRef<str>>(&self, ids: &[S]) -> Option<usize> {
         if ids.is_empty() {
             return None;
         }
         let found = self
             .selected
             .as_deref()
-            .and_then(|s| ids.iter().position(|id| *id == s));
+            .and_then(|s| ids.iter().position(|id| id.as_ref() == s));
         Some(found.unwrap_or(0))
     }
 
     /// Moves the selection `delta` rows, clamped to the table, and keeps it in view.
-    pub fn move_by(&mut self, ids: &[&str], delta: isize, height: usize) {
+    pub fn move_by<S: AsRef<str>>(&mut self, ids: &[S], delta: isize, height: usize) {
         let Some(pos) = self.position(ids) else {
             return;
         };
@@ -40,9 +40,9 @@ impl TableView {
     }
 
     /// Selects the row at `index` and scrolls so it is visible in `height` rows.
-    pub fn select_index(&mut self, ids: &[&str], index: usize, height: usize) {
+    pub fn select_index<S: AsRef<str>>(&mut self, ids: &[S], index: usize, height: usize) {
         let Some(id) = ids.get(index) else { return };
-        self.selected = Some((*id).to_owned());
+        self.selected = Some(id.as_ref().to_owned());
         self.offset = scroll_offset(self.offset, index, height, ids.len());
     }
 
@@ -108,7 +108,7 @@ mod tests {
             ..TableView::default()
         };
         assert_eq!(v.position(&["x", "y"]), Some(0));
-        assert_eq!(v.position(&[]), None);
+        assert_eq!(v.position::<&str>(&[]), None);
     }
 
     #[test]

@@ -154,8 +154,7 @@ impl AlertsPane<'_> {
         }
         let view = &app.view.tables[Tab::Alerts.index()];
         let ids: Vec<String> = rows.iter().map(Alert::key).collect();
-        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let selected = view.position(&refs);
+        let selected = view.position(&ids);
         let columns = [
             Column {
                 title: "SEVERITY",

@@ -59,8 +59,7 @@ impl MetricsPane<'_> {
             .enumerate()
             .map(|(i, p)| panel_id(i, &p.panel.title))
             .collect();
-        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let selected = table.position(&refs).unwrap_or(0);
+        let selected = table.position(&ids).unwrap_or(0);
         if view.zoomed {
             if let Some(p) = m.panels.get(selected) {
                 panel::draw(frame, body, p, true, true, theme);

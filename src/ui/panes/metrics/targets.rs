@@ -105,8 +105,7 @@ fn draw_table(frame: &mut Frame, list: Rect, app: &Screen<'_>, m: &MetricsSnapsh
     let view = &app.view.tables[Tab::Metrics.index()];
     let rows = target_rows(m, view);
     let ids: Vec<String> = rows.iter().map(|t| target_id(t)).collect();
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let selected = view.position(&refs);
+    let selected = view.position(&ids);
     let columns = [
         Column {
             title: "JOB",

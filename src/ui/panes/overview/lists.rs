@@ -101,8 +101,7 @@ fn visible(
             theme.style(Role::Muted),
         )];
     }
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let selected = view.position(&refs).filter(|_| focused);
+    let selected = view.position(ids).filter(|_| focused);
     let offset = selected.map_or(0, |s| scroll_offset(view.offset, s, rows, ids.len()));
     lines
         .enumerate()

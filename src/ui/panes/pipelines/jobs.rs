@@ -39,8 +39,7 @@ pub fn draw(
         return;
     }
     let ids: Vec<String> = rows.iter().map(JobRow::id).collect();
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let selected = view.position(&refs);
+    let selected = view.position(&ids);
     let name_width = body.width.saturating_sub(17 + 7 + 8 + 3);
     let columns = [
         Column {

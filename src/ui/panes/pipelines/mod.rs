@@ -78,8 +78,7 @@ impl PipelinesPane<'_> {
             return;
         }
         let ids: Vec<String> = all.iter().map(|(_, r)| run_id(r)).collect();
-        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let selected = table.position(&refs);
+        let selected = table.position(&ids);
         let plan = cells::plan(area.width);
         let shown = TableView {
             sort_column: cells::sort_position(&plan, table.sort_column),
