@@ -92,7 +92,11 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             effects.extend(update(&mut app, Msg::Resumed));
         }
         run_effects(&mut app, effects, &mut ctx, &mut tui);
-        send_focus(&app, &ctx);
+        // What is on screen can only have changed when something did: rows are
+        // not filtered and sorted again for a message that changed nothing.
+        if app.dirty {
+            send_focus(&app, &ctx);
+        }
     }
     cancel.cancel();
     drop(tui);
