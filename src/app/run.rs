@@ -78,29 +78,44 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
         };
         #[cfg(debug_assertions)]
         debug_panic(&msg);
-        let mut effects = update(&mut app, msg);
-        for _ in 0..DRAIN_LIMIT {
-            let Ok(up) = rx.try_recv() else { break };
-            effects.extend(update(&mut app, Msg::Source(up)));
-        }
-        if effects.contains(&Effect::Quit) {
+        if !step(&mut app, msg, &mut rx, &mut ctx, &mut tui)? {
             break;
-        }
-        if effects.contains(&Effect::Suspend) {
-            tui.suspend()?;
-            app.size = tui.size()?;
-            effects.extend(update(&mut app, Msg::Resumed));
-        }
-        run_effects(&mut app, effects, &mut ctx, &mut tui);
-        // What is on screen can only have changed when something did: rows are
-        // not filtered and sorted again for a message that changed nothing.
-        if app.dirty {
-            send_focus(&app, &ctx);
         }
     }
     cancel.cancel();
     drop(tui);
     Ok(())
+}
+
+/// Applies one message and everything queued behind it, runs the effects and
+/// tells the pollers what is on screen; false when the user quit.
+fn step(
+    app: &mut App,
+    msg: Msg,
+    rx: &mut mpsc::Receiver<Update>,
+    ctx: &mut Ctx,
+    tui: &mut Tui,
+) -> anyhow::Result<bool> {
+    let mut effects = update(app, msg);
+    for _ in 0..DRAIN_LIMIT {
+        let Ok(up) = rx.try_recv() else { break };
+        effects.extend(update(app, Msg::Source(up)));
+    }
+    if effects.contains(&Effect::Quit) {
+        return Ok(false);
+    }
+    if effects.contains(&Effect::Suspend) {
+        tui.suspend()?;
+        app.size = tui.size()?;
+        effects.extend(update(app, Msg::Resumed));
+    }
+    run_effects(app, effects, ctx, tui);
+    // What is on screen can only have changed when something did: rows are
+    // not filtered and sorted again for a message that changed nothing.
+    if app.dirty {
+        send_focus(app, ctx);
+    }
+    Ok(true)
 }
 
 /// Why the executor's task ended, logged and kept so later actions fail at once.
