@@ -360,3 +360,42 @@ fn snapshots_of_the_services_tasks_and_nodes_views() {
         }
     }
 }
+
+#[test]
+fn enter_on_an_attention_item_opens_the_service_or_node_selected_in_its_view() {
+    let mut a = swarm_app(false);
+    a.view.tab = Tab::Overview;
+    let list = a.attention();
+    let crasher = list
+        .iter()
+        .position(|i| i.kind == "service" && i.name == "crasher")
+        .unwrap();
+    let ids: Vec<String> = list
+        .iter()
+        .map(flightdeck::status::Attention::row_id)
+        .collect();
+    a.view.tables[Tab::Overview.index()].selected = Some(ids[crasher].clone());
+    update(&mut a, key(KeyCode::Enter));
+    assert_eq!(a.view.tab, Tab::Containers);
+    assert_eq!(a.view.containers.mode, ClusterMode::Services);
+    let selected = flightdeck::app::swarm::selected_row_id(&a).unwrap();
+    let (_, s) = flightdeck::view::swarm::find_service(&a.store, &selected).unwrap();
+    assert_eq!(s.name, "crasher");
+
+    a.view.tab = Tab::Overview;
+    let list = a.attention();
+    let worker2 = list
+        .iter()
+        .position(|i| i.kind == "node" && i.name == "worker2")
+        .unwrap();
+    let ids: Vec<String> = list
+        .iter()
+        .map(flightdeck::status::Attention::row_id)
+        .collect();
+    a.view.tables[Tab::Overview.index()].selected = Some(ids[worker2].clone());
+    update(&mut a, key(KeyCode::Enter));
+    assert_eq!(a.view.containers.mode, ClusterMode::Nodes);
+    let selected = flightdeck::app::swarm::selected_row_id(&a).unwrap();
+    let (_, n) = flightdeck::view::swarm::find_node(&a.store, &selected).unwrap();
+    assert_eq!(n.hostname, "worker2");
+}

@@ -163,6 +163,21 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                 ctx.pollers
                     .follow_logs(source, &container, stream_id, &ctx.tx, &ctx.cancel);
             }
+            Effect::FollowServiceLogs {
+                source,
+                service,
+                tasks,
+                stream_id,
+            } => {
+                ctx.pollers.follow_service_logs(
+                    source,
+                    &service,
+                    tasks,
+                    stream_id,
+                    &ctx.tx,
+                    &ctx.cancel,
+                );
+            }
             Effect::FetchJobLog {
                 source,
                 repo,

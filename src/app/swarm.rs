@@ -65,14 +65,7 @@ pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::RestartService => ask_service(app, SwarmOp::ForceUpdate),
         Command::RollbackService => ask_service(app, SwarmOp::Rollback),
         Command::NodeAvailability => availability_form(app),
-        Command::ServiceLogs => {
-            toast(
-                app,
-                "service logs are not available yet: Enter a task, then 'l' on its container"
-                    .to_owned(),
-                ToastLevel::Info,
-            );
-        }
+        Command::ServiceLogs => return service_logs(app),
         _ => {}
     }
     Vec::new()
@@ -204,6 +197,45 @@ fn target_service(app: &App) -> Option<(SourceId, String, String, u64, bool)> {
         s.replicas_desired,
         replicated,
     ))
+}
+
+/// `l`: follows the service's logs, every task's lines marked with its task.
+fn service_logs(app: &mut App) -> Vec<Effect> {
+    let Some((source, id, name, _, _)) = target_service(app) else {
+        toast(app, "select a service first".to_owned(), ToastLevel::Info);
+        return Vec::new();
+    };
+    let Some(swarm) = app.store.source(source).and_then(|s| s.swarm.as_ref()) else {
+        return Vec::new();
+    };
+    let snap = &swarm.snapshot;
+    let tasks: Vec<(String, String)> = snap
+        .services
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| {
+            snap.tasks
+                .iter()
+                .filter(|t| t.service_id == id)
+                .map(|t| {
+                    let node = t.node.as_deref().unwrap_or("?");
+                    (t.id.clone(), format!("{}@{node}", task_name(s, t)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let title = format!("logs service {name} ({})", host_label(app, source));
+    app.view.log_stream += 1;
+    app.view.text = Some(crate::view::text::TextView::new(
+        title,
+        super::containers::LOG_CAPACITY,
+    ));
+    vec![Effect::FollowServiceLogs {
+        source,
+        service: id,
+        tasks,
+        stream_id: app.view.log_stream,
+    }]
 }
 
 fn confirm(app: &mut App, action: Action) {

@@ -554,6 +554,45 @@ impl Pollers {
         self.logs = Some(token);
     }
 
+    /// Follows the logs of every task of a Swarm service, stopping any other log.
+    pub fn follow_service_logs(
+        &mut self,
+        source: SourceId,
+        service: &str,
+        tasks: Vec<(String, String)>,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some(cfg) = self.docker.get(&source) else {
+            return;
+        };
+        let client = match docker::connect(cfg) {
+            Ok(c) => c,
+            Err(e) => {
+                let ended = Update::LogEnded {
+                    stream_id,
+                    reason: e.to_string(),
+                };
+                let _ = tx.try_send(ended);
+                return;
+            }
+        };
+        let token = cancel.child_token();
+        let task = docker::logs::follow_service(
+            client,
+            service.to_owned(),
+            tasks,
+            stream_id,
+            LOG_TAIL,
+            tx.clone(),
+            token.clone(),
+        );
+        tokio::spawn(task);
+        self.logs = Some(token);
+    }
+
     /// Stops following the current log, if any.
     pub fn stop_logs(&mut self) {
         if let Some(token) = self.logs.take() {
