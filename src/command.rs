@@ -24,6 +24,12 @@ pub enum Context {
     Models,
     /// The Pipelines pane (outside the log viewer).
     Pipelines,
+    /// The Containers tab in any of its views (containers, services, nodes).
+    Cluster,
+    /// The Containers tab's services view (and a service's tasks).
+    Services,
+    /// The Containers tab's nodes view.
+    Nodes,
 }
 
 /// Whether a command only changes the view or changes the outside world.
@@ -209,6 +215,19 @@ commands! {
     FocusFeed "focus_feed": List, view, ["f"], "toggle feed focus";
     /// Open the pipeline run that built the selected container or model version.
     OpenBuildRun "open_build_run": Global, view, ["b"], "open build run";
+    // -- swarm: services, tasks and nodes in the Containers tab
+    /// Cycle the Containers tab's view: containers, services, nodes.
+    CycleView "cycle_view": Cluster, view, ["v"], "containers / services / nodes";
+    /// Follow the selected service's logs (every task, each line marked with its task).
+    ServiceLogs "service_logs": Services, view, ["l"], "service logs (all tasks)";
+    /// Set the selected service's replica count (opens a form).
+    ScaleService "scale_service": Services, action, ["="], "scale service";
+    /// Replace every task of the selected service, batch by batch (force update).
+    RestartService "restart_service": Services, action, ["R"], "rolling restart";
+    /// Put the selected service back on its previous spec.
+    RollbackService "rollback_service": Services, action, ["U"], "roll back service";
+    /// Set the selected node's availability: active, pause or drain (opens a chooser).
+    NodeAvailability "node_availability": Nodes, action, ["a"], "set node availability";
 }
 
 impl Command {

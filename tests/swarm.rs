@@ -201,6 +201,32 @@ async fn a_drained_node_shows_as_drained_with_no_tasks() {
         (0, Severity::Warning)
     );
     assert_eq!(s.nodes.len(), 3);
+    // And in the Containers tab's nodes view, as rows built from the store.
+    let mut store = Store::new(vec![flightdeck::state::SourceSpec {
+        kind: flightdeck::state::SourceKind::Docker,
+        name: "manager".into(),
+        interval: std::time::Duration::from_secs(15),
+    }]);
+    store.apply(flightdeck::state::Update::Polled {
+        source: flightdeck::state::SourceId(0),
+        at: chrono::Utc::now(),
+        result: Ok(flightdeck::state::Payload::Swarm(Ok(Some(s)))),
+    });
+    let table = flightdeck::view::table::TableView::default();
+    let rows = flightdeck::view::swarm::node_rows(&store, &table);
+    let shown: Vec<(String, &str)> = rows
+        .iter()
+        .filter_map(|r| match r {
+            flightdeck::view::swarm::SwarmRow::Node { node, .. } => {
+                Some((node.hostname.clone(), node.availability.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        shown.contains(&("worker2".to_owned(), "drain")),
+        "{shown:?}"
+    );
 }
 
 /// Waits until the crash-looping service has failed often enough to count as one

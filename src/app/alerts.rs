@@ -173,7 +173,10 @@ pub fn validate(form: &Form, purpose: &FormPurpose) -> Result<Action, String> {
         source,
         host,
         alert,
-    } = purpose;
+    } = purpose
+    else {
+        return Err("not a silence form".to_owned());
+    };
     let matchers = parse_matchers(&form.value("Matchers"))?;
     let duration = duration::parse(&form.value("Duration")).map_err(|e| e.to_string())?;
     if duration.is_zero() {

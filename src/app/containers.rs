@@ -39,8 +39,12 @@ pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 /// Enter on the Containers pane: fold a group, or open a container's detail view
-/// (and poll its engine now, so the probes shown are fresh).
+/// (and poll its engine now, so the probes shown are fresh); in a Swarm view, drill in.
 pub fn select(app: &mut App) -> Vec<Effect> {
+    let view = &app.view.containers;
+    if view.mode != crate::view::swarm::ClusterMode::Containers && view.detail.is_none() {
+        return super::swarm::select(app);
+    }
     let Some(id) = selected_row_id(app) else {
         return Vec::new();
     };

@@ -28,6 +28,17 @@ pub enum Effect {
         /// Id that tags this stream's updates.
         stream_id: u64,
     },
+    /// Start following a Swarm service's logs through its manager (stopping any other).
+    FollowServiceLogs {
+        /// The manager's source.
+        source: SourceId,
+        /// The service id.
+        service: String,
+        /// Names of its tasks by id (`web.2@worker1`), to mark each line.
+        tasks: Vec<(String, String)>,
+        /// Id that tags this stream's updates.
+        stream_id: u64,
+    },
     /// Read a model version's source run (params, metrics, histories).
     FetchRun {
         /// The MLflow source.

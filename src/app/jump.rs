@@ -11,6 +11,7 @@ use crate::state::{SourceId, SourceKind};
 use crate::status::Attention;
 use crate::view::containers::{container_id, containers_of, host_id, project_id};
 use crate::view::metrics::panel_id;
+use crate::view::swarm::{ClusterMode, node_id, service_id};
 use crate::view::{BackTo, Tab, ToastLevel};
 
 /// The tab that shows data of `kind`.
@@ -44,6 +45,12 @@ pub fn to_attention(app: &mut App, item: &Attention) -> Vec<Effect> {
             Err(_) => go(app, Tab::Pipelines),
         },
         "model_version" => to_version(app, &item.id),
+        "service" => to_swarm(
+            app,
+            ClusterMode::Services,
+            service_id(item.source, &item.id),
+        ),
+        "node" => to_swarm(app, ClusterMode::Nodes, node_id(item.source, &item.id)),
         "panel" => to_panel(app, item.source, &item.id),
         "alert" => {
             let effects = go(app, Tab::Alerts);
@@ -53,6 +60,22 @@ pub fn to_attention(app: &mut App, item: &Attention) -> Vec<Effect> {
         }
         _ => go(app, tab_of(kind)),
     }
+}
+
+/// Opens the Containers tab's services or nodes view with row `row_id` selected.
+fn to_swarm(app: &mut App, mode: ClusterMode, row_id: String) -> Vec<Effect> {
+    let effects = go(app, Tab::Containers);
+    let view = &mut app.view.containers;
+    view.detail = None;
+    view.mode = mode;
+    view.swarm.open = None;
+    let table = match mode {
+        ClusterMode::Nodes => &mut view.swarm.nodes,
+        _ => &mut view.swarm.services,
+    };
+    table.filter.clear();
+    table.selected = Some(row_id);
+    effects
 }
 
 fn select(app: &mut App, tab: Tab, id: String) {

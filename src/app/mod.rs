@@ -11,6 +11,7 @@ pub mod models;
 pub mod msg;
 pub mod pipelines;
 pub mod run;
+pub mod swarm;
 pub mod update;
 
 use std::collections::{HashMap, HashSet};
@@ -54,6 +55,8 @@ pub struct App {
     pub dirty: bool,
     /// The local user, the default creator of silences.
     pub user: String,
+    /// Swarm actions done and watched until they converge.
+    pub swarm_watch: Vec<swarm::Watch>,
 }
 
 impl App {
@@ -107,6 +110,7 @@ impl App {
             size: (80, 24),
             dirty: true,
             user: crate::actions::audit::local_user(),
+            swarm_watch: Vec::new(),
         }
     }
 
@@ -117,6 +121,11 @@ impl App {
                 crate::view::overview::feed_ids(&self.store.feed, &self.view.overview.feed)
             }
             Tab::Overview => self.attention().iter().map(Attention::row_id).collect(),
+            Tab::Containers
+                if self.view.containers.mode != crate::view::swarm::ClusterMode::Containers =>
+            {
+                swarm::row_ids(self)
+            }
             Tab::Containers => {
                 let table = &self.view.tables[tab.index()];
                 containers_rows(&self.store, table, &self.view.containers)
@@ -233,7 +242,7 @@ impl App {
     pub fn column_count(&self) -> usize {
         match self.view.tab {
             Tab::Overview => 4,
-            Tab::Containers => crate::view::containers::COLUMN_COUNT,
+            Tab::Containers => swarm_columns(&self.view.containers),
             Tab::Metrics if alerts::shows_targets(self) => crate::view::metrics::TARGET_COLUMNS,
             Tab::Models => crate::view::models::COLUMN_COUNT,
             Tab::Pipelines => crate::view::pipelines::COLUMN_COUNT,
@@ -300,6 +309,17 @@ impl App {
             .filter_map(|c| c.started_at.max(c.finished_at))
             .map(|t| (self.now - t).num_seconds().max(0))
             .min()
+    }
+}
+
+/// Sortable columns of the Containers tab's table on screen.
+fn swarm_columns(view: &crate::view::containers::ContainersView) -> usize {
+    use crate::view::swarm::{ClusterMode, NODE_COLUMNS, SERVICE_COLUMNS, TASK_COLUMNS};
+    match (view.mode, &view.swarm.open) {
+        (ClusterMode::Containers, _) => crate::view::containers::COLUMN_COUNT,
+        (ClusterMode::Nodes, _) => NODE_COLUMNS,
+        (ClusterMode::Services, Some(_)) => TASK_COLUMNS,
+        (ClusterMode::Services, None) => SERVICE_COLUMNS,
     }
 }
 

@@ -192,29 +192,7 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                     tracing::warn!("bell failed: {e}");
                 }
             }
-            Effect::Execute(action) => {
-                tracing::info!(action = %action.label(), target = action.target(), "executing");
-                if let Err(e) = ctx.actions.try_send(action) {
-                    let why = match (&ctx.executor_down, &e) {
-                        (Some(why), _) => format!("the action executor is down ({why})"),
-                        (None, mpsc::error::TrySendError::Full(_)) => {
-                            "too many actions waiting; try again in a moment".to_owned()
-                        }
-                        (None, mpsc::error::TrySendError::Closed(_)) => {
-                            "the action executor is down".to_owned()
-                        }
-                    };
-                    tracing::error!("action refused: {why}");
-                    // Fail it at once, as the executor would have, so no toast waits forever.
-                    let done = Update::ActionDone {
-                        action: e.into_inner(),
-                        at: Utc::now(),
-                        result: Err(SourceError::Other(why)),
-                    };
-                    let more = update(app, Msg::Source(done));
-                    run_effects(app, more, ctx, tui);
-                }
-            }
+            Effect::Execute(action) => execute(app, action, ctx, tui),
             Effect::FollowLogs {
                 source,
                 container,
@@ -222,6 +200,21 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             } => {
                 ctx.pollers
                     .follow_logs(source, &container, stream_id, &ctx.tx, &ctx.cancel);
+            }
+            Effect::FollowServiceLogs {
+                source,
+                service,
+                tasks,
+                stream_id,
+            } => {
+                ctx.pollers.follow_service_logs(
+                    source,
+                    &service,
+                    tasks,
+                    stream_id,
+                    &ctx.tx,
+                    &ctx.cancel,
+                );
             }
             Effect::FetchJobLog {
                 source,
@@ -242,6 +235,31 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             }
             Effect::Quit | Effect::Suspend => {}
         }
+    }
+}
+
+/// Hands an action to the executor; when it cannot take it, fails the action at
+/// once, as the executor would have, so no "in progress" toast waits forever.
+fn execute(app: &mut App, action: Action, ctx: &mut Ctx, tui: &mut Tui) {
+    tracing::info!(action = %action.label(), target = action.target(), "executing");
+    if let Err(e) = ctx.actions.try_send(action) {
+        let why = match (&ctx.executor_down, &e) {
+            (Some(why), _) => format!("the action executor is down ({why})"),
+            (None, mpsc::error::TrySendError::Full(_)) => {
+                "too many actions waiting; try again in a moment".to_owned()
+            }
+            (None, mpsc::error::TrySendError::Closed(_)) => {
+                "the action executor is down".to_owned()
+            }
+        };
+        tracing::error!("action refused: {why}");
+        let done = Update::ActionDone {
+            action: e.into_inner(),
+            at: Utc::now(),
+            result: Err(SourceError::Other(why)),
+        };
+        let more = update(app, Msg::Source(done));
+        run_effects(app, more, ctx, tui);
     }
 }
 

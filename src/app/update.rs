@@ -19,7 +19,8 @@ use crate::sources::driver::PollPolicy;
 use crate::state::Severity;
 use crate::state::feed::{FeedEntry, FeedKind};
 use crate::state::{SourceId, Update};
-use crate::view::{ConfirmView, Overlay, PaletteView, SignalView, Tab, ToastLevel};
+use crate::view::swarm::ClusterMode;
+use crate::view::{ConfirmView, FormPurpose, Overlay, PaletteView, SignalView, Tab, ToastLevel};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -137,6 +138,9 @@ fn on_action_done(
         fold: None,
     });
     toast(app, text, level);
+    if result.is_ok() {
+        super::swarm::watch(app, action, at);
+    }
     vec![Effect::Refresh(vec![action.source()])]
 }
 
@@ -150,8 +154,19 @@ fn on_poll(app: &mut App, update: Update) -> Vec<Effect> {
         } => Some(*source),
         _ => None,
     };
+    let swarm_poll = match &update {
+        Update::Polled {
+            source,
+            at,
+            result: Ok(crate::state::Payload::Swarm(_)),
+        } => Some((*source, *at)),
+        _ => None,
+    };
     if app.store.apply(update) {
         app.dirty = true;
+    }
+    if let Some((source, at)) = swarm_poll {
+        super::swarm::on_poll(app, source, at);
     }
     match polled {
         Some(source) if newly_critical(app, source) && app.bell => vec![Effect::Bell],
@@ -184,7 +199,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
         Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
         Some(Overlay::Signal(_)) => return on_signal_key(app, key),
-        Some(Overlay::Form(..)) => return super::alerts::on_form_key(app, key),
+        Some(Overlay::Form(_, FormPurpose::Silence { .. })) => {
+            return super::alerts::on_form_key(app, key);
+        }
+        Some(Overlay::Form(..)) => return super::swarm::on_form_key(app, key),
         Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
         Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
         Some(Overlay::Dispatch(_)) => return pipelines::on_form_key(app, key),
@@ -307,15 +325,23 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Filter => input::open(app),
         Command::SortNext => {
             let columns = app.column_count();
-            app.view.table_mut().sort_next(columns);
+            sort_table(app).sort_next(columns);
         }
         Command::SortReverse => {
-            let t = app.view.table_mut();
+            let t = sort_table(app);
             t.descending = !t.descending;
         }
         _ => return pane_command(app, cmd, page),
     }
     Vec::new()
+}
+
+/// The table `<` and `>` sort: the tab's, or the Containers tab's Swarm view.
+fn sort_table(app: &mut App) -> &mut crate::view::table::TableView {
+    if app.view.tab == Tab::Containers && app.view.containers.mode != ClusterMode::Containers {
+        return app.view.active_table_mut();
+    }
+    app.view.table_mut()
 }
 
 /// Commands of the text viewer and of one pane.
@@ -356,6 +382,13 @@ fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
         | Command::Wrap
         | Command::Timestamps => text_command(app, cmd, page),
         cmd if cmd.context() == Context::Containers => return containers::run(app, cmd),
+        cmd if matches!(
+            cmd.context(),
+            Context::Cluster | Context::Services | Context::Nodes
+        ) =>
+        {
+            return super::swarm::run(app, cmd);
+        }
         cmd if matches!(cmd.context(), Context::Metrics | Context::Alerts) => {
             return super::alerts::run(app, cmd);
         }
@@ -413,7 +446,14 @@ fn back(app: &mut App) -> Vec<Effect> {
 fn close_inner(app: &mut App) -> bool {
     let view = &mut app.view;
     match view.tab {
-        Tab::Containers => view.containers.detail.take().is_some(),
+        Tab::Containers if view.containers.detail.is_some() => {
+            view.containers.detail = None;
+            true
+        }
+        Tab::Containers => {
+            view.containers.mode == ClusterMode::Services
+                && view.containers.swarm.open.take().is_some()
+        }
         Tab::Metrics => std::mem::take(&mut view.metrics.zoomed),
         Tab::Alerts => std::mem::take(&mut view.alerts.silences),
         Tab::Models => view.models.compare.take().is_some() || view.models.detail.take().is_some(),

@@ -107,19 +107,8 @@ impl Pollers {
         cancel: &CancellationToken,
     ) {
         self.stop_logs();
-        let Some(cfg) = self.docker.get(&source) else {
+        let Some(client) = self.log_client(source, stream_id, tx) else {
             return;
-        };
-        let client = match docker::connect(cfg) {
-            Ok(c) => c,
-            Err(e) => {
-                let ended = Update::LogEnded {
-                    stream_id,
-                    reason: e.to_string(),
-                };
-                let _ = tx.try_send(ended);
-                return;
-            }
         };
         let token = cancel.child_token();
         let task = docker::logs::follow(
@@ -131,6 +120,54 @@ impl Pollers {
             token.clone(),
         );
         self.spawn_log(task, stream_id, token, tx);
+    }
+
+    /// Follows the logs of every task of a Swarm service, stopping any other log.
+    pub fn follow_service_logs(
+        &mut self,
+        source: SourceId,
+        service: &str,
+        tasks: Vec<(String, String)>,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let Some(client) = self.log_client(source, stream_id, tx) else {
+            return;
+        };
+        let token = cancel.child_token();
+        let task = docker::logs::follow_service(
+            client,
+            service.to_owned(),
+            tasks,
+            stream_id,
+            LOG_TAIL,
+            tx.clone(),
+            token.clone(),
+        );
+        self.spawn_log(task, stream_id, token, tx);
+    }
+
+    /// A client for a Docker source's log, or `None` after ending the log with why.
+    fn log_client(
+        &self,
+        source: SourceId,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+    ) -> Option<bollard::Docker> {
+        let cfg = self.docker.get(&source)?;
+        match docker::connect(cfg) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let ended = Update::LogEnded {
+                    stream_id,
+                    reason: e.to_string(),
+                };
+                let _ = tx.try_send(ended);
+                None
+            }
+        }
     }
 
     /// Stops following the current log, if any.

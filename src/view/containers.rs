@@ -23,6 +23,10 @@ pub struct ContainersView {
     pub detail: Option<String>,
     /// Lines of the detail view scrolled past.
     pub detail_scroll: u16,
+    /// Which table the tab shows: containers, services (or a service's tasks), nodes.
+    pub mode: super::swarm::ClusterMode,
+    /// The services, tasks and nodes tables.
+    pub swarm: super::swarm::SwarmView,
 }
 
 /// Number of sortable columns: NAME, IMAGE, STATE, HEALTH, UPTIME, RESTARTS, CPU, MEM, PORTS.

@@ -12,6 +12,7 @@ pub mod models;
 pub mod overview;
 pub mod pipelines;
 pub mod screen;
+pub mod swarm;
 pub mod table;
 pub mod text;
 
@@ -134,6 +135,28 @@ pub enum FormPurpose {
         host: String,
         /// The alert's name.
         alert: String,
+    },
+    /// Scale the service `id` of the Swarm manager `source`.
+    Scale {
+        /// The manager's source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// The service's id.
+        id: String,
+        /// The service's name.
+        name: String,
+    },
+    /// Set the availability of the node `id` of the Swarm manager `source`.
+    Availability {
+        /// The manager's source.
+        source: SourceId,
+        /// Its label.
+        host: String,
+        /// The node's id.
+        id: String,
+        /// The node's hostname.
+        name: String,
     },
 }
 
@@ -345,6 +368,9 @@ impl ViewState {
         if self.tab == Tab::Overview && self.overview.feed_focus {
             return &mut self.overview.feed;
         }
+        if self.tab == Tab::Containers && self.containers.mode != swarm::ClusterMode::Containers {
+            return swarm::table_mut(&mut self.containers.swarm, self.containers.mode);
+        }
         &mut self.tables[self.tab.index()]
     }
 
@@ -355,6 +381,9 @@ impl ViewState {
         }
         if self.tab == Tab::Overview && self.overview.feed_focus {
             return &self.overview.feed;
+        }
+        if self.tab == Tab::Containers && self.containers.mode != swarm::ClusterMode::Containers {
+            return swarm::table(&self.containers.swarm, self.containers.mode);
         }
         &self.tables[self.tab.index()]
     }

@@ -43,7 +43,13 @@ impl Screen<'_> {
         if self.view.text.is_some() {
             vec![Context::Text, Context::List, Context::Global]
         } else if self.view.tab == Tab::Containers {
-            vec![Context::Containers, Context::List, Context::Global]
+            let inner = match self.view.containers.mode {
+                _ if self.view.containers.detail.is_some() => Context::Containers,
+                super::swarm::ClusterMode::Containers => Context::Containers,
+                super::swarm::ClusterMode::Services => Context::Services,
+                super::swarm::ClusterMode::Nodes => Context::Nodes,
+            };
+            vec![inner, Context::Cluster, Context::List, Context::Global]
         } else if self.view.tab == Tab::Metrics {
             vec![Context::Metrics, Context::List, Context::Global]
         } else if self.view.tab == Tab::Alerts {

@@ -6,6 +6,7 @@ mod cells;
 mod detail;
 mod listing;
 mod strip;
+mod swarm;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,6 +58,9 @@ impl ContainersPane<'_> {
         frame.render_widget(Paragraph::new(banner), top);
         match &view.detail {
             Some(id) => detail::draw(frame, body, self.app, id, view.detail_scroll, theme),
+            None if view.mode != crate::view::swarm::ClusterMode::Containers => {
+                swarm::draw(frame, body, self.app, view, theme);
+            }
             None => self.draw_table(frame, body, view, theme),
         }
     }
