@@ -7,6 +7,7 @@ pub mod containers;
 pub mod effect;
 pub mod input;
 pub mod jump;
+pub mod messages;
 pub mod models;
 pub mod msg;
 pub mod pipelines;
@@ -54,6 +55,8 @@ pub struct App {
     pub dirty: bool,
     /// The local user, the default creator of silences.
     pub user: String,
+    /// Actions handed to the executor that have not reported back yet.
+    pub in_flight: Vec<crate::actions::Action>,
 }
 
 impl App {
@@ -107,6 +110,7 @@ impl App {
             size: (80, 24),
             dirty: true,
             user: crate::actions::audit::local_user(),
+            in_flight: Vec::new(),
         }
     }
 
@@ -308,6 +312,25 @@ impl App {
 /// Shows a toast for five seconds from `app.now`.
 pub fn toast(app: &mut App, text: String, level: crate::view::ToastLevel) {
     let until = app.now + chrono::Duration::seconds(5);
+    toast_until(app, text, level, until);
+}
+
+/// Shows a toast until `until` and keeps its whole text for `:messages`.
+pub fn toast_until(
+    app: &mut App,
+    text: String,
+    level: crate::view::ToastLevel,
+    until: DateTime<Utc>,
+) {
+    let messages = &mut app.view.messages;
+    if messages.len() >= crate::view::MESSAGE_CAPACITY {
+        messages.pop_front();
+    }
+    messages.push_back(crate::view::Message {
+        at: app.now,
+        level,
+        text: text.clone(),
+    });
     app.view.toast = Some(crate::view::Toast { text, level, until });
 }
 

@@ -228,6 +228,23 @@ impl TextView {
         self.jump(from, true, height);
     }
 
+    /// Where the search stands: `Some((n, total))` for the n-th of `total` matching
+    /// lines, `Some((0, 0))` for no match, `None` when not searching.
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        let needle = self.search.as_deref()?;
+        let mut total = 0;
+        let mut nth = 0;
+        for (i, line) in self.lines.iter().enumerate() {
+            if contains_ignore_case(&line.text, needle) {
+                total += 1;
+                if self.current.is_some_and(|c| c >= i) {
+                    nth = total;
+                }
+            }
+        }
+        Some((nth, total))
+    }
+
     /// Jumps to the next (`forward`) or previous match, wrapping around.
     pub fn next_match(&mut self, forward: bool, height: usize) {
         let from = match self.current {
@@ -309,6 +326,20 @@ mod tests {
         assert_eq!(v.current, Some(3));
         v.next_match(false, 10);
         assert_eq!(v.current, Some(23));
+    }
+
+    #[test]
+    fn match_position_counts_matching_lines() {
+        let mut v = view(30, 100);
+        assert_eq!(v.match_position(), None);
+        v.follow = false;
+        v.top = 0;
+        v.set_search("error", 10);
+        assert_eq!(v.match_position(), Some((1, 3)));
+        v.next_match(false, 10);
+        assert_eq!(v.match_position(), Some((3, 3)));
+        v.set_search("absent", 10);
+        assert_eq!(v.match_position(), Some((0, 0)));
     }
 
     #[test]
