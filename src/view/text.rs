@@ -279,6 +279,23 @@ impl TextView {
     }
 }
 
+/// The file `ctrl-s` writes: `flightdeck-<title>-<UTC time>.log`, the title's
+/// runs of anything but ASCII letters, digits and `_` turned into one `-`
+/// (`logs web-1 (docker local)` → `flightdeck-logs-web-1-docker-local-20261206T015500.log`).
+pub fn file_name(title: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mut safe = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            safe.push(c);
+        } else if !safe.is_empty() && !safe.ends_with('-') {
+            safe.push('-');
+        }
+    }
+    let safe = safe.trim_end_matches('-');
+    let safe = if safe.is_empty() { "text" } else { safe };
+    format!("flightdeck-{safe}-{}.log", now.format("%Y%m%dT%H%M%S"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +357,26 @@ mod tests {
         assert_eq!(v.match_position(), Some((3, 3)));
         v.set_search("absent", 10);
         assert_eq!(v.match_position(), Some((0, 0)));
+    }
+
+    #[test]
+    fn the_saved_file_is_named_as_the_readme_says() {
+        use chrono::TimeZone as _;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 1, 55, 0).unwrap();
+        assert_eq!(
+            file_name("logs web-1 (docker local)", now),
+            "flightdeck-logs-web-1-docker-local-20261206T015500.log"
+        );
+        assert_eq!(
+            file_name("log acme/api · CI #42 · build", now),
+            "flightdeck-log-acme-api-CI-42-build-20261206T015500.log"
+        );
+        assert_eq!(file_name("../", now), "flightdeck-text-20261206T015500.log");
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains("flightdeck-logs-web-1-docker-local-20261206T015500.log"),
+            "README names the file as it is written"
+        );
     }
 
     #[test]
