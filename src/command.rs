@@ -118,6 +118,8 @@ commands! {
     Refresh "refresh": Global, view, ["r", "ctrl-r"], "refresh now";
     /// Suspend to the shell (resume with `fg`).
     Suspend "suspend": Global, view, ["ctrl-z"], "suspend to shell";
+    /// List the latest messages (toasts) in full, newest first.
+    Messages "messages": Global, view, [], "recent messages";
     // -- lists and tables
     /// Move the selection up one row.
     Up "up": List, view, ["k", "up"], "up";

@@ -200,6 +200,23 @@ fn attention_is_worst_first_with_the_stuck_run() {
     insta::assert_snapshot!("degraded_80x24", screen(&a, 80, 24));
 }
 
+/// What the Overview draws: the rows under "Needs attention (N)", wide enough
+/// that none is cut, each a severity glyph and the item's line.
+fn drawn_attention(a: &App) -> Vec<String> {
+    let drawn = screen(a, 240, 60);
+    let mut lines = drawn.lines();
+    let title = lines
+        .find(|l| l.trim_start().starts_with("Needs attention ("))
+        .unwrap_or_else(|| panic!("{drawn}"));
+    let count: usize = title
+        .trim()
+        .trim_start_matches("Needs attention (")
+        .trim_end_matches(')')
+        .parse()
+        .unwrap();
+    lines.take(count).map(|l| l.trim().to_owned()).collect()
+}
+
 #[test]
 fn status_and_the_overview_agree() {
     let mut a = degraded();
@@ -216,19 +233,49 @@ fn status_and_the_overview_agree() {
     );
     update(&mut a, Msg::Tick { now: at(20) });
     let report = flightdeck::status::report(&a.store, a.now);
-    assert_eq!(report.attention, a.attention());
+    let rows = drawn_attention(&a);
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    assert!(rows.len() >= 3, "{rows:#?}");
+    // What `flightdeck status` prints: the lines after the summary, before the sources.
     let text = flightdeck::status::render_text(&report);
-    let listed: Vec<&str> = text.lines().skip(1).take(report.attention.len()).collect();
-    let shown: Vec<String> = a.attention().iter().map(Attention::text).collect();
+    let printed: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("source   "))
+        .collect();
     assert_eq!(
-        listed, shown,
-        "status prints the overview's list, in its order"
+        rows.len(),
+        printed.len(),
+        "drawn {rows:#?}\nprinted {printed:#?}"
     );
-    assert!(
-        shown
-            .iter()
-            .any(|t| t.starts_with("UNKNOWN  source mlflow"))
-    );
+    for (row, line) in rows.iter().zip(&printed) {
+        let (glyph, shown) = row.split_once(' ').unwrap();
+        assert_eq!(
+            shown, *line,
+            "the Overview draws what status prints, in its order"
+        );
+        let word = line.split_whitespace().next().unwrap();
+        let want = match word {
+            "CRITICAL" => "✗",
+            "WARNING" => "!",
+            "UNKNOWN" => "?",
+            _ => "✓",
+        };
+        assert_eq!(glyph, want, "{row}");
+    }
+    // Every item `status --json` reports as not ok is drawn, under its name.
+    for item in report
+        .items
+        .iter()
+        .filter(|i| i.severity != flightdeck::status::Severity::Ok)
+    {
+        assert!(
+            rows.iter().any(|r| r.contains(&item.name)),
+            "{} missing from {rows:#?}",
+            item.name
+        );
+    }
+    assert!(rows.iter().any(|t| t.contains("UNKNOWN  source mlflow")));
 }
 
 #[test]

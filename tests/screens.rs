@@ -112,7 +112,10 @@ fn help_shows_remapped_and_unbound_keys() {
     update(&mut a, ch('?'));
     let s = screen(&a, 80, 24);
     assert!(s.contains(" x                quit"), "{s}");
-    assert!(s.contains("(unbound)"), "{s}");
+    assert!(
+        s.contains(":suspend"),
+        "unbound: run by name from the palette: {s}"
+    );
     assert!(!s.contains("ctrl-z"), "{s}");
 }
 
@@ -168,6 +171,23 @@ fn confirm_modal() {
     };
     let b = draw_widget(60, 12, |f| remove.draw(f, f.area(), &t));
     insta::assert_snapshot!("confirm_remove_destructive", text_of(&b));
+}
+
+#[test]
+fn a_long_confirmation_still_shows_its_question_and_keys() {
+    let t = theme("default");
+    let alias = ConfirmDialog {
+        action: "Set alias 'champion' to version 12 of model",
+        target: "churn-classifier-with-a-long-name",
+        host: "mlflow",
+        destructive: false,
+        second: false,
+    };
+    let b = draw_widget(80, 24, |f| alias.draw(f, f.area(), &t));
+    let shown = text_of(&b);
+    assert!(shown.contains("on mlflow? (y/N)"), "{shown}");
+    assert!(shown.contains("y yes"), "{shown}");
+    insta::assert_snapshot!("confirm_long_alias", shown);
 }
 
 #[test]

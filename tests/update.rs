@@ -155,7 +155,10 @@ fn help_overlay_stacks_and_swallows_keys() {
     update(&mut a, ch('?'));
     assert!(a.view.overlays.is_empty(), "? toggles help");
     update(&mut a, ch('?'));
-    assert_eq!(update(&mut a, ch('q')), vec![Effect::Quit]);
+    assert_eq!(update(&mut a, ch('q')), vec![], "q closes help (issue 12)");
+    assert!(a.view.overlays.is_empty());
+    update(&mut a, ch('?'));
+    assert_eq!(update(&mut a, ctrl('c')), vec![Effect::Quit]);
 }
 
 #[test]

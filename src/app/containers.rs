@@ -22,6 +22,15 @@ pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Fold => fold(app),
         Command::Logs => return open_logs(app),
         Command::KillContainer => choose_signal(app),
+        Command::RestartContainer
+        | Command::StopContainer
+        | Command::StartContainer
+        | Command::PauseContainer
+        | Command::RemoveContainer
+            if target(app).is_none() =>
+        {
+            say_no_container(app, cmd);
+        }
         Command::RestartContainer => ask(app, |_| Some(ContainerOp::Restart)),
         Command::StopContainer => ask(app, |_| Some(ContainerOp::Stop)),
         Command::StartContainer => ask(app, |_| Some(ContainerOp::Start)),
@@ -100,6 +109,28 @@ pub fn target(app: &App) -> Option<(SourceId, &Container)> {
     })
 }
 
+/// Says why a container command did nothing: the selected row is a host or a
+/// project, not a container (or there is no row at all).
+fn say_no_container(app: &mut App, cmd: Command) {
+    let table = &app.view.tables[Tab::Containers.index()];
+    let list = rows(&app.store, table, &app.view.containers);
+    let wanted = selected_row_id(app);
+    let group = list
+        .iter()
+        .find(|r| Some(r.id()) == wanted)
+        .and_then(|r| match r {
+            ContainerRow::Host { label, .. } => Some(format!("host '{label}'")),
+            ContainerRow::Project { name, .. } => Some(format!("project '{name}'")),
+            ContainerRow::Container { .. } => None,
+        });
+    let what = cmd.description();
+    let text = match group {
+        Some(group) => format!("{what}: {group} is a group, not a container: select a container"),
+        None => format!("{what}: no container selected"),
+    };
+    toast(app, text, ToastLevel::Info);
+}
+
 fn host_label(app: &App, source: SourceId) -> String {
     app.store
         .source(source)
@@ -153,6 +184,7 @@ fn choose_signal(app: &mut App) {
         return;
     }
     let Some((source, c)) = target(app) else {
+        say_no_container(app, Command::KillContainer);
         return;
     };
     if let Some(why) = refusal(&ContainerOp::Kill(String::new()), c) {
@@ -171,6 +203,7 @@ fn choose_signal(app: &mut App) {
 
 fn open_logs(app: &mut App) -> Vec<Effect> {
     let Some((source, c)) = target(app) else {
+        say_no_container(app, Command::Logs);
         return Vec::new();
     };
     let (id, title) = (

@@ -5,10 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::App;
 use super::effect::Effect;
-use super::update::run_command;
+use super::update::{pin_selection, request_quit, run_command};
 use crate::command::{Command, Context};
 use crate::view::screen::palette_entries;
-use crate::view::{Input, InputTarget, Overlay, Tab};
+use crate::view::{Input, InputTarget, Overlay, Tab, ToastLevel};
 
 /// Opens the input line: a search in the text viewer, else the tab's filter.
 pub fn open(app: &mut App) {
@@ -23,7 +23,13 @@ pub fn open(app: &mut App) {
             app.view.active_table().filter.clone(),
         ),
     };
-    app.view.input = Some(Input { target, text });
+    // Reopened with the last text selected: typing replaces it, an arrow edits it.
+    let selected = !text.is_empty();
+    app.view.input = Some(Input {
+        target,
+        text,
+        selected,
+    });
 }
 
 /// Whether the Models tab lists a model's versions (the filter applies to them).
@@ -58,12 +64,13 @@ fn quits(app: &App, key: &KeyEvent) -> bool {
 /// Edits the input line; Enter keeps the text, Esc clears it.
 pub fn on_input_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if quits(app, &key) {
-        return vec![Effect::Quit];
+        return request_quit(app);
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let Some(input) = app.view.input.as_mut() else {
         return Vec::new();
     };
+    let selected = std::mem::take(&mut input.selected);
     match key.code {
         KeyCode::Esc => {
             input.text.clear();
@@ -75,11 +82,17 @@ pub fn on_input_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.view.input = None;
             return Vec::new();
         }
+        KeyCode::Backspace if selected => input.text.clear(),
         KeyCode::Backspace => {
             input.text.pop();
         }
         KeyCode::Char('u') if ctrl => input.text.clear(),
-        KeyCode::Char(c) if !ctrl => input.text.push(c),
+        KeyCode::Char(c) if !ctrl => {
+            if selected {
+                input.text.clear();
+            }
+            input.text.push(c);
+        }
         _ => return Vec::new(),
     }
     apply(app);
@@ -99,6 +112,7 @@ fn apply(app: &mut App) {
         }
         InputTarget::Filter(tab) if tab == app.view.tab => {
             app.view.active_table_mut().filter = text;
+            pin_selection(app);
         }
         InputTarget::Filter(tab) => app.view.tables[tab.index()].filter = text,
         InputTarget::Search => {
@@ -112,7 +126,7 @@ fn apply(app: &mut App) {
 /// Edits the palette query, moves its selection, runs the chosen command.
 pub fn on_palette_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if quits(app, &key) {
-        return vec![Effect::Quit];
+        return request_quit(app);
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let read_only = app.read_only;
@@ -125,10 +139,13 @@ pub fn on_palette_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Enter => {
             let chosen = palette_entries(&p.query, read_only).nth(p.selected);
+            let query = p.query.clone();
             app.view.overlays.pop();
             if let Some(cmd) = chosen {
                 return run_command(app, cmd);
             }
+            let text = format!("no command matches ':{query}' (':' then type to see them)");
+            super::toast(app, text, ToastLevel::Error);
         }
         KeyCode::Up => p.selected = p.selected.saturating_sub(1),
         KeyCode::Down | KeyCode::Tab => {

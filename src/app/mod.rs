@@ -7,6 +7,7 @@ pub mod containers;
 pub mod effect;
 pub mod input;
 pub mod jump;
+pub mod messages;
 pub mod models;
 pub mod msg;
 pub mod pipelines;
@@ -57,6 +58,8 @@ pub struct App {
     pub user: String,
     /// Swarm actions done and watched until they converge.
     pub swarm_watch: Vec<swarm::Watch>,
+    /// Actions handed to the executor that have not reported back yet.
+    pub in_flight: Vec<crate::actions::Action>,
 }
 
 impl App {
@@ -111,6 +114,7 @@ impl App {
             dirty: true,
             user: crate::actions::audit::local_user(),
             swarm_watch: Vec::new(),
+            in_flight: Vec::new(),
         }
     }
 
@@ -326,6 +330,25 @@ fn swarm_columns(view: &crate::view::containers::ContainersView) -> usize {
 /// Shows a toast for five seconds from `app.now`.
 pub fn toast(app: &mut App, text: String, level: crate::view::ToastLevel) {
     let until = app.now + chrono::Duration::seconds(5);
+    toast_until(app, text, level, until);
+}
+
+/// Shows a toast until `until` and keeps its whole text for `:messages`.
+pub fn toast_until(
+    app: &mut App,
+    text: String,
+    level: crate::view::ToastLevel,
+    until: DateTime<Utc>,
+) {
+    let messages = &mut app.view.messages;
+    if messages.len() >= crate::view::MESSAGE_CAPACITY {
+        messages.pop_front();
+    }
+    messages.push_back(crate::view::Message {
+        at: app.now,
+        level,
+        text: text.clone(),
+    });
     app.view.toast = Some(crate::view::Toast { text, level, until });
 }
 

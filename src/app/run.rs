@@ -263,19 +263,9 @@ fn execute(app: &mut App, action: Action, ctx: &mut Ctx, tui: &mut Tui) {
     }
 }
 
-/// Writes `text` to `flightdeck-NAME-TIME.log` in the current directory.
+/// Writes `text` to `flightdeck-TITLE-TIME.log` in the current directory.
 fn save_text(name: &str, text: &str, now: chrono::DateTime<Utc>) -> Result<String, String> {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let path = format!("flightdeck-{safe}-{}.log", now.format("%Y%m%dT%H%M%S"));
+    let path = crate::view::text::file_name(name, now);
     std::fs::write(&path, text).map_err(|e| format!("'{path}': {e}"))?;
     Ok(path)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::App;
 use super::containers;
@@ -20,10 +20,23 @@ use crate::state::Severity;
 use crate::state::feed::{FeedEntry, FeedKind};
 use crate::state::{SourceId, Update};
 use crate::view::swarm::ClusterMode;
-use crate::view::{ConfirmView, FormPurpose, Overlay, PaletteView, SignalView, Tab, ToastLevel};
+use crate::view::{
+    ConfirmView, FormPurpose, Overlay, PaletteView, QuitView, SignalView, Tab, ToastLevel,
+};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(app, msg);
+    // Every action handed to the executor is in flight until it reports back.
+    for effect in &effects {
+        if let Effect::Execute(action) = effect {
+            app.in_flight.push(action.clone());
+        }
+    }
+    effects
+}
+
+fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             app.dirty = true;
@@ -114,6 +127,9 @@ fn on_action_done(
 ) -> Vec<Effect> {
     app.now = app.now.max(at);
     app.dirty = true;
+    if let Some(i) = app.in_flight.iter().position(|a| a == action) {
+        app.in_flight.remove(i);
+    }
     let what = format!(
         "{} '{}' on {}",
         action.label(),
@@ -206,10 +222,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
         Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
         Some(Overlay::Dispatch(_)) => return pipelines::on_form_key(app, key),
+        Some(Overlay::Quit(_)) => return on_quit_key(app, key),
         Some(Overlay::Help) => {
             return match app.keymap.lookup(&key, &[Context::Global]) {
-                Some(Command::Quit) => vec![Effect::Quit],
-                Some(Command::Back | Command::Help) => {
+                Some(Command::Quit) if is_ctrl(&key) => request_quit(app),
+                Some(Command::Back | Command::Help | Command::Quit) => {
                     app.view.overlays.pop();
                     Vec::new()
                 }
@@ -219,9 +236,58 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         None => {}
     }
     match app.keymap.lookup(&key, &app.contexts()) {
+        // `q` closes the view it is in; only a Ctrl key quits from anywhere.
+        Some(Command::Quit) if !is_ctrl(&key) && is_nested(app) => back(app),
         Some(cmd) => run_command(app, cmd),
         None => Vec::new(),
     }
+}
+
+fn is_ctrl(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// Whether a view is open inside the tab (a viewer, detail, zoom, list or drill-down).
+fn is_nested(app: &App) -> bool {
+    let v = &app.view;
+    v.text.is_some()
+        || match v.tab {
+            Tab::Containers => v.containers.detail.is_some(),
+            Tab::Metrics => v.metrics.zoomed,
+            Tab::Alerts => v.alerts.silences,
+            Tab::Models => v.models.model.is_some(),
+            Tab::Pipelines => v.pipelines.drill.is_some(),
+            Tab::Overview => false,
+        }
+}
+
+/// Quits, or first asks when actions are still in flight (they would be dropped).
+pub fn request_quit(app: &mut App) -> Vec<Effect> {
+    if app.in_flight.is_empty() {
+        return vec![Effect::Quit];
+    }
+    let in_flight = app
+        .in_flight
+        .iter()
+        .map(|a| format!("{} '{}' on {}", a.label(), a.target(), a.host()))
+        .collect();
+    if !matches!(app.view.overlays.last(), Some(Overlay::Quit(_))) {
+        app.view
+            .overlays
+            .push(Overlay::Quit(QuitView { in_flight }));
+    }
+    Vec::new()
+}
+
+/// `y` (or a Ctrl quit key) quits with actions in flight; any other key stays.
+fn on_quit_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl_quit =
+        is_ctrl(&key) && app.keymap.lookup(&key, &[Context::Global]) == Some(Command::Quit);
+    if key.code == KeyCode::Char('y') || ctrl_quit {
+        return vec![Effect::Quit];
+    }
+    app.view.overlays.pop();
+    Vec::new()
 }
 
 /// `y` confirms (twice for double-confirmed actions); any other key cancels.
@@ -245,11 +311,8 @@ fn on_confirm_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let progress = format!("{} '{}'…", view.action.label(), view.action.target());
-    app.view.toast = Some(crate::view::Toast {
-        text: progress,
-        level: ToastLevel::Progress,
-        until: app.now + chrono::Duration::minutes(5),
-    });
+    let until = app.now + chrono::Duration::minutes(5);
+    super::toast_until(app, progress, ToastLevel::Progress, until);
     vec![Effect::Execute(view.action)]
 }
 
@@ -287,7 +350,7 @@ fn on_signal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         (_, Some(Command::Down)) => view.selected = (view.selected + 1).min(KILL_SIGNALS.len() - 1),
         (_, Some(Command::Up)) => view.selected = view.selected.saturating_sub(1),
-        (_, Some(Command::Quit)) => return vec![Effect::Quit],
+        (_, Some(Command::Quit)) if is_ctrl(&key) => return request_quit(app),
         _ => {
             app.view.overlays.pop();
         }
@@ -299,7 +362,8 @@ fn on_signal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let page = app.page_rows();
     match cmd {
-        Command::Quit => return vec![Effect::Quit],
+        Command::Quit => return request_quit(app),
+        Command::Messages => return super::messages::open_messages(app),
         Command::Suspend => return vec![Effect::Suspend],
         Command::Help => app.view.overlays.push(Overlay::Help),
         Command::Palette => app
@@ -347,20 +411,8 @@ fn sort_table(app: &mut App) -> &mut crate::view::table::TableView {
 /// Commands of the text viewer and of one pane.
 fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
     match cmd {
-        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Containers => {
-            return containers::select(app);
-        }
-        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Metrics => {
-            super::alerts::toggle_zoom(app);
-        }
-        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Models => {
-            return models::select(app);
-        }
-        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Pipelines => {
-            return pipelines::select(app);
-        }
-        Command::Select if app.view.text.is_none() && app.view.tab == Tab::Overview => {
-            return open_attention(app);
+        Command::Select if app.view.text.is_none() || super::messages::toast_is_cut(app) => {
+            return select(app);
         }
         Command::FocusFeed if app.view.tab == Tab::Overview => {
             let o = &mut app.view.overview;
@@ -408,6 +460,25 @@ fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Enter: opens a toast the footer cuts, else drills into the pane's selection.
+fn select(app: &mut App) -> Vec<Effect> {
+    if super::messages::toast_is_cut(app) {
+        return super::messages::open_toast(app);
+    }
+    match app.view.tab {
+        Tab::Containers => containers::select(app),
+        Tab::Metrics => {
+            super::alerts::toggle_zoom(app);
+            Vec::new()
+        }
+        Tab::Models => models::select(app),
+        Tab::Pipelines => pipelines::select(app),
+        Tab::Overview if app.view.overview.feed_focus => super::messages::open_feed_entry(app),
+        Tab::Overview => open_attention(app),
+        Tab::Alerts => Vec::new(),
+    }
+}
+
 /// Polls the tab's sources now; on Models also reads the runs on screen again.
 fn refresh(app: &mut App) -> Vec<Effect> {
     let mut effects = vec![Effect::Refresh(app.visible_sources())];
@@ -438,8 +509,23 @@ fn back(app: &mut App) -> Vec<Effect> {
         app.view.overview.feed_focus = false;
         return Vec::new();
     }
+    pin_selection(app);
     app.view.active_table_mut().filter.clear();
     Vec::new()
+}
+
+/// Makes the row shown as selected the selected id, so that a filter changing
+/// or clearing keeps it (the shown selection may be the first row's fallback).
+pub fn pin_selection(app: &mut App) {
+    if app.view.text.is_some() || (app.view.tab == Tab::Models && app.view.models.model.is_some()) {
+        return;
+    }
+    let ids = app.row_ids(app.view.tab);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let table = app.view.active_table_mut();
+    if let Some(id) = table.position(&refs).and_then(|i| ids.get(i)) {
+        table.selected = Some(id.clone());
+    }
 }
 
 /// Closes a detail, zoom, list or drill-down opened on the current tab.

@@ -7,12 +7,11 @@ use ratatui::widgets::Paragraph;
 
 use super::status::{health_age, source_badge};
 use crate::view::Screen;
-use crossterm::event::KeyEvent;
 
 use crate::command::Command;
 use crate::state::SourceKind;
 use crate::theme::{Role, Theme};
-use crate::view::{InputTarget, Tab, ToastLevel};
+use crate::view::{InputTarget, Tab, Toast, ToastLevel};
 
 /// Draws `flightdeck  1 Overview  2 Pipelines …` with the current tab highlighted.
 pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
@@ -93,23 +92,52 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Them
             InputTarget::Filter(_) => "filter: ",
             InputTarget::Search => "search: ",
         };
+        // A reopened query shows selected: typing replaces it.
+        let text_role = if input.selected {
+            Role::Selection
+        } else {
+            Role::Text
+        };
+        let found = match (input.target, app.view.text.as_ref()) {
+            (InputTarget::Search, Some(t)) => match t.match_position() {
+                Some((_, 0)) if !input.text.is_empty() => "  no match".to_owned(),
+                Some((n, total)) if total > 0 => format!("  {n}/{total}"),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
         Line::from(vec![
             Span::styled(format!(" /{prompt}"), theme.style(Role::Accent)),
-            Span::styled(input.text.as_str(), theme.style(Role::Text)),
+            Span::styled(input.text.as_str(), theme.style(text_role)),
             Span::styled("█", theme.style(Role::Accent)),
+            Span::styled(found, theme.style(Role::Warning)),
             Span::styled("  enter keep · esc clear", theme.style(Role::Muted)),
         ])
     } else if let Some(toast) = &app.view.toast {
-        let (role, glyph) = match toast.level {
-            ToastLevel::Info => (Role::Toast, "✓"),
-            ToastLevel::Error => (Role::Error, "✗"),
-            ToastLevel::Progress => (Role::Pending, "…"),
-        };
-        Line::styled(format!(" {glyph} {}", toast.text), theme.style(role))
+        toast_line(toast, area.width, theme)
     } else {
         hints(app, theme, area.width)
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The toast, cut to the footer's width with a pointer to the whole text.
+fn toast_line<'a>(toast: &Toast, width: u16, theme: &Theme) -> Line<'a> {
+    let (role, glyph) = match toast.level {
+        ToastLevel::Info => (Role::Toast, "✓"),
+        ToastLevel::Error => (Role::Error, "✗"),
+        ToastLevel::Progress => (Role::Pending, "…"),
+    };
+    if !toast.is_cut(width) {
+        return Line::styled(format!(" {glyph} {}", toast.text), theme.style(role));
+    }
+    let more = "… enter: whole text";
+    let room = usize::from(width).saturating_sub(3 + more.chars().count());
+    let cut: String = toast.text.chars().take(room).collect();
+    Line::from(vec![
+        Span::styled(format!(" {glyph} {cut}"), theme.style(role)),
+        Span::styled(more, theme.style(Role::Key)),
+    ])
 }
 
 /// The commands worth a hint in the current view, most useful first.
@@ -185,14 +213,11 @@ fn hints<'a>(app: &Screen<'_>, theme: &Theme, width: u16) -> Line<'a> {
             theme.style(Role::Warning),
         ));
     }
-    let contexts = app.contexts();
     let mut used: usize = spans.iter().map(Span::width).sum();
     for cmd in hint_commands(app) {
-        let key = app.keymap.keys(cmd).iter().find(|k| {
-            let ev = KeyEvent::new(k.code, k.mods);
-            app.keymap.lookup(&ev, &contexts) == Some(cmd)
-        });
-        let Some(key) = key else { continue };
+        let Some(key) = app.key_for(cmd) else {
+            continue;
+        };
         let (k, d) = (format!(" {key}"), format!(" {} ", cmd.description()));
         used += k.chars().count() + d.chars().count();
         if used > usize::from(width) {

@@ -64,6 +64,7 @@ pub fn draw(frame: &mut Frame, app: &Screen<'_>, theme: &Theme) {
             Overlay::Alias(a) => widgets::chooser::draw_aliases(frame, bands.body, a, theme),
             Overlay::Stage(s) => widgets::chooser::draw_stages(frame, bands.body, s, theme),
             Overlay::Dispatch(f) => f.form.draw(frame, bands.body, theme),
+            Overlay::Quit(q) => widgets::confirm::draw_quit(frame, bands.body, q, theme),
         }
     }
 }

@@ -16,6 +16,8 @@ pub mod swarm;
 pub mod table;
 pub mod text;
 
+use std::collections::VecDeque;
+
 use chrono::{DateTime, Utc};
 
 use crate::state::DispatchTarget;
@@ -122,6 +124,15 @@ pub enum Overlay {
     Stage(StageView),
     /// Fill a workflow's dispatch inputs.
     Dispatch(DispatchForm),
+    /// "Quit anyway?" while actions are in flight; `y` quits, anything else stays.
+    Quit(QuitView),
+}
+
+/// The actions still running when quit was asked for, as sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuitView {
+    /// One line per action in flight (`Restart container 'web-1' on docker local`).
+    pub in_flight: Vec<String>,
 }
 
 /// What a submitted form turns into.
@@ -288,6 +299,8 @@ pub struct Input {
     pub target: InputTarget,
     /// The text so far.
     pub text: String,
+    /// Whether the whole text is selected (reopened): typing replaces it.
+    pub selected: bool,
 }
 
 /// How a toast is coloured and worded.
@@ -312,6 +325,27 @@ pub struct Toast {
     pub until: DateTime<Utc>,
 }
 
+impl Toast {
+    /// Whether the footer, `width` cells wide, cuts the text (Enter then opens it whole).
+    pub fn is_cut(&self, width: u16) -> bool {
+        self.level != ToastLevel::Progress && self.text.chars().count() + 3 > usize::from(width)
+    }
+}
+
+/// Most messages kept for `:messages`; older ones are dropped.
+pub const MESSAGE_CAPACITY: usize = 100;
+
+/// A toast as it was shown, kept for `:messages`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// When it was shown.
+    pub at: DateTime<Utc>,
+    /// Its level.
+    pub level: ToastLevel,
+    /// The whole text.
+    pub text: String,
+}
+
 /// All UI-only state.
 #[derive(Debug, Clone, Default)]
 pub struct ViewState {
@@ -323,6 +357,8 @@ pub struct ViewState {
     pub input: Option<Input>,
     /// The current toast, if any.
     pub toast: Option<Toast>,
+    /// The latest toasts in full, oldest first, at most `MESSAGE_CAPACITY`.
+    pub messages: VecDeque<Message>,
     /// Each tab's table state, by `Tab::index`.
     pub tables: [TableView; 6],
     /// The open text viewer (logs), if any.

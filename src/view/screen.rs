@@ -63,6 +63,15 @@ impl Screen<'_> {
         }
     }
 
+    /// The first key of `cmd` that runs it in the current pane (none: no key reaches it here).
+    pub fn key_for(&self, cmd: Command) -> Option<crate::config::keymap::Key> {
+        let contexts = self.contexts();
+        self.keymap.keys(cmd).iter().copied().find(|k| {
+            let ev = crossterm::event::KeyEvent::new(k.code, k.mods);
+            self.keymap.lookup(&ev, &contexts) == Some(cmd)
+        })
+    }
+
     /// Rows in one page of the current pane's table or text.
     pub fn page_rows(&self) -> usize {
         usize::from(body_height(self.size).saturating_sub(1)).max(1)

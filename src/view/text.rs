@@ -228,6 +228,23 @@ impl TextView {
         self.jump(from, true, height);
     }
 
+    /// Where the search stands: `Some((n, total))` for the n-th of `total` matching
+    /// lines, `Some((0, 0))` for no match, `None` when not searching.
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        let needle = self.search.as_deref()?;
+        let mut total = 0;
+        let mut nth = 0;
+        for (i, line) in self.lines.iter().enumerate() {
+            if contains_ignore_case(&line.text, needle) {
+                total += 1;
+                if self.current.is_some_and(|c| c >= i) {
+                    nth = total;
+                }
+            }
+        }
+        Some((nth, total))
+    }
+
     /// Jumps to the next (`forward`) or previous match, wrapping around.
     pub fn next_match(&mut self, forward: bool, height: usize) {
         let from = match self.current {
@@ -260,6 +277,23 @@ impl TextView {
                 .min(n.saturating_sub(height.max(1)));
         }
     }
+}
+
+/// The file `ctrl-s` writes: `flightdeck-<title>-<UTC time>.log`, the title's
+/// runs of anything but ASCII letters, digits and `_` turned into one `-`
+/// (`logs web-1 (docker local)` → `flightdeck-logs-web-1-docker-local-20261206T015500.log`).
+pub fn file_name(title: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mut safe = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            safe.push(c);
+        } else if !safe.is_empty() && !safe.ends_with('-') {
+            safe.push('-');
+        }
+    }
+    let safe = safe.trim_end_matches('-');
+    let safe = if safe.is_empty() { "text" } else { safe };
+    format!("flightdeck-{safe}-{}.log", now.format("%Y%m%dT%H%M%S"))
 }
 
 #[cfg(test)]
@@ -309,6 +343,40 @@ mod tests {
         assert_eq!(v.current, Some(3));
         v.next_match(false, 10);
         assert_eq!(v.current, Some(23));
+    }
+
+    #[test]
+    fn match_position_counts_matching_lines() {
+        let mut v = view(30, 100);
+        assert_eq!(v.match_position(), None);
+        v.follow = false;
+        v.top = 0;
+        v.set_search("error", 10);
+        assert_eq!(v.match_position(), Some((1, 3)));
+        v.next_match(false, 10);
+        assert_eq!(v.match_position(), Some((3, 3)));
+        v.set_search("absent", 10);
+        assert_eq!(v.match_position(), Some((0, 0)));
+    }
+
+    #[test]
+    fn the_saved_file_is_named_as_the_readme_says() {
+        use chrono::TimeZone as _;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 1, 55, 0).unwrap();
+        assert_eq!(
+            file_name("logs web-1 (docker local)", now),
+            "flightdeck-logs-web-1-docker-local-20261206T015500.log"
+        );
+        assert_eq!(
+            file_name("log acme/api · CI #42 · build", now),
+            "flightdeck-log-acme-api-CI-42-build-20261206T015500.log"
+        );
+        assert_eq!(file_name("../", now), "flightdeck-text-20261206T015500.log");
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains("flightdeck-logs-web-1-docker-local-20261206T015500.log"),
+            "README names the file as it is written"
+        );
     }
 
     #[test]

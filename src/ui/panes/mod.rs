@@ -50,11 +50,12 @@ fn draw_text(frame: &mut Frame, area: Rect, text: &TextView, theme: &Theme) {
     .into_iter()
     .filter(|w| !w.is_empty())
     .collect();
-    let search = text
-        .search
-        .as_deref()
-        .map(|s| format!(" · search '{s}'"))
-        .unwrap_or_default();
+    let search = match (text.search.as_deref(), text.match_position()) {
+        (Some(s), Some((_, 0))) => format!(" · search '{s}': no match"),
+        (Some(s), Some((0, total))) => format!(" · search '{s}' {total} matches"),
+        (Some(s), Some((n, total))) => format!(" · search '{s}' {n}/{total}"),
+        _ => String::new(),
+    };
     let title = Line::from(vec![
         Span::styled(format!(" {} ", text.title), theme.style(Role::Title)),
         Span::styled(

@@ -108,8 +108,9 @@ fn section<'a>(app: &Screen<'_>, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
             .filter(|k| app.keymap.lookup(&KeyEvent::new(k.code, k.mods), &contexts) == Some(*cmd))
             .map(ToString::to_string)
             .collect();
+        // Without a key, a command still runs from the palette by its name.
         let keys = if keys.is_empty() {
-            "(unbound)".to_owned()
+            format!(":{}", cmd.name())
         } else {
             keys.join(" ")
         };

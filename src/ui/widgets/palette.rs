@@ -26,12 +26,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, palette: &PaletteVi
         .skip(skip)
         .take(room)
     {
-        let key = app
-            .keymap
-            .keys(cmd)
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        // The key that runs it in the pane below, not the first one bound anywhere.
+        let key = app.key_for(cmd).map(|k| k.to_string()).unwrap_or_default();
         let style = if i == palette.selected {
             theme.style(Role::Selection)
         } else {
