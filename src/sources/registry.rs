@@ -12,6 +12,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use super::airflow::{AirflowClient, AirflowSource};
 use super::alertmanager::AlertmanagerSource;
 use super::docker::cluster::SwarmSource;
 use super::docker::{self, DockerSource, Focus};
@@ -68,6 +69,13 @@ pub fn specs(config: &Config) -> Vec<SourceSpec> {
             interval: a.interval,
         };
         specs.push(spec);
+    }
+    if let Some(a) = &config.airflow {
+        specs.push(SourceSpec {
+            kind: SourceKind::Airflow,
+            name: "airflow".into(),
+            interval: a.interval,
+        });
     }
     specs
 }
@@ -154,6 +162,7 @@ async fn poll_swarm_once(id: SourceId, mut source: SwarmSource, timeout: Duratio
 enum HttpSource {
     Prometheus(PrometheusSource),
     Alertmanager(AlertmanagerSource),
+    Airflow(Box<AirflowSource>),
 }
 
 fn http_sources(config: &Config, store: &Store) -> Vec<(SourceId, HttpSource)> {
@@ -170,6 +179,10 @@ fn http_sources(config: &Config, store: &Store) -> Vec<(SourceId, HttpSource)> {
     ) {
         out.push((id, HttpSource::Alertmanager(AlertmanagerSource::new(cfg))));
     }
+    if let (Some(cfg), Some(id)) = (&config.airflow, store.ids_of(SourceKind::Airflow).next()) {
+        let source = AirflowSource::new(cfg, AirflowClient::new(cfg));
+        out.push((id, HttpSource::Airflow(Box::new(source))));
+    }
     out
 }
 
@@ -177,6 +190,7 @@ async fn poll_once(id: SourceId, source: HttpSource, timeout: Duration) -> Updat
     match source {
         HttpSource::Prometheus(s) => poll_bounded(id, s, timeout).await,
         HttpSource::Alertmanager(s) => poll_bounded(id, s, timeout).await,
+        HttpSource::Airflow(s) => poll_bounded(id, *s, timeout).await,
     }
 }
 
@@ -209,7 +223,10 @@ fn mark_unsupported(store: &mut Store) {
         .filter(|(_, s)| {
             !matches!(
                 s.spec.kind,
-                SourceKind::Docker | SourceKind::Prometheus | SourceKind::Alertmanager
+                SourceKind::Docker
+                    | SourceKind::Prometheus
+                    | SourceKind::Alertmanager
+                    | SourceKind::Airflow
             )
         })
         .filter(|(_, s)| !has_poller(s.spec.kind))
@@ -230,6 +247,7 @@ pub struct Pollers {
     swarm_refresh: HashMap<SourceId, Arc<Notify>>,
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     mlflow: HashMap<SourceId, MlflowClient>,
+    airflow: HashMap<SourceId, AirflowClient>,
     github: HashMap<SourceId, GithubLinks>,
     tasks: JoinSet<()>,
     owners: HashMap<task::Id, SourceId>,
@@ -267,6 +285,14 @@ impl Pollers {
         }
         for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
             pollers.start_mlflow(id, cfg, tx, cancel);
+        }
+        if let (Some(cfg), Some(id)) = (&config.airflow, store.ids_of(SourceKind::Airflow).next()) {
+            // One client for the poller's restarts and the actions: they share the JWT.
+            let client = AirflowClient::new(cfg);
+            pollers.airflow.insert(id, client.clone());
+            let cfg = cfg.clone();
+            let make = move || AirflowSource::new(&cfg, client.clone());
+            pollers.start_source(id, make, config_interval(store, id), tx, cancel);
         }
         if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
             pollers.start_github(id, cfg, tx, cancel);
@@ -460,6 +486,11 @@ impl Pollers {
         let (url, models) = (cfg.url.clone(), cfg.models.clone());
         let make = move || MlflowSource::with_client(client.clone(), &url, models.clone());
         self.start_source(id, make, cfg.interval, tx, cancel);
+    }
+
+    /// The Airflow clients by source, for task instances, logs and DAG actions.
+    pub fn airflow_clients(&self) -> HashMap<SourceId, AirflowClient> {
+        self.airflow.clone()
     }
 
     /// The Alertmanagers by source, for the executor's silence actions.

@@ -19,16 +19,19 @@ pub enum SourceKind {
     Prometheus,
     /// An Alertmanager.
     Alertmanager,
+    /// An Airflow 3 server.
+    Airflow,
 }
 
 impl SourceKind {
     /// Every kind, in the order the header lists them.
-    pub const ALL: [SourceKind; 5] = [
+    pub const ALL: [SourceKind; 6] = [
         SourceKind::Github,
         SourceKind::Docker,
         SourceKind::Mlflow,
         SourceKind::Prometheus,
         SourceKind::Alertmanager,
+        SourceKind::Airflow,
     ];
 
     /// The lower-case name used in config sections and `status --json`.
@@ -39,6 +42,7 @@ impl SourceKind {
             SourceKind::Mlflow => "mlflow",
             SourceKind::Prometheus => "prometheus",
             SourceKind::Alertmanager => "alertmanager",
+            SourceKind::Airflow => "airflow",
         }
     }
 
@@ -56,6 +60,9 @@ impl SourceKind {
             }
             SourceKind::Prometheus => "add [prometheus] with url = \"http://127.0.0.1:9090\"",
             SourceKind::Alertmanager => "add [alertmanager] with url = \"http://127.0.0.1:9093\"",
+            SourceKind::Airflow => {
+                "add [airflow] with url = \"http://127.0.0.1:8080\", username_env and password_env"
+            }
         }
     }
 }
