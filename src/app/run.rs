@@ -116,6 +116,7 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
     )
     .with_alertmanager(pollers.alertmanager_configs())
     .with_mlflow(pollers.mlflow_clients())
+    .with_airflow(pollers.airflow_clients())
     .with_github(pollers.github_clients());
     tokio::spawn(executor.run(action_rx, tx.clone(), cancel.clone()));
     let mut app = App::new(store, config.keymap.clone(), config.read_only, Utc::now());
