@@ -258,3 +258,38 @@ async fn a_conf_that_is_not_a_json_object_is_refused_before_sending() {
         .unwrap_err();
     assert!(err.to_string().contains("JSON object"), "{err}");
 }
+
+#[tokio::test]
+async fn clear_failed_requeues_the_failed_task() {
+    let Some(url) = server() else { return };
+    let client = AirflowClient::new(&config(&url));
+    let run = airflow::trigger(&client, "fd_fail", serde_json::json!({}), None)
+        .await
+        .unwrap();
+    wait_for(&url, "fd_fail", &run, &RunState::Failed).await;
+    let dir = tempfile::tempdir().unwrap();
+    let action = Action::Dag {
+        source: SourceId(0),
+        host: "airflow".into(),
+        dag_id: "fd_fail".into(),
+        run_id: Some(run.clone()),
+        op: DagOp::ClearFailed,
+    };
+    executor(&url, false, &dir.path().join("a.log"))
+        .execute(&action)
+        .await
+        .unwrap();
+    // Cleared, the task runs (and fails) again: its try number goes up.
+    let start = Instant::now();
+    loop {
+        let tasks = airflow::task_instances(&client, "fd_fail", &run)
+            .await
+            .unwrap();
+        let boom = tasks.iter().find(|t| t.task_id == "boom").unwrap();
+        if boom.try_number >= 2 || boom.state != "failed" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{boom:?}");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
