@@ -848,3 +848,30 @@ fn unknown_tables_and_dotted_keys_are_skipped_whole() {
         "{message}"
     );
 }
+
+#[test]
+fn airflow_section_reads_its_keys_and_refuses_unknown_ones() {
+    let path = Path::new("c.toml");
+    let src = "docker = []\n[airflow]\nurl = 'http://af:8080/'\nusername_env = 'AF_USER'\n\
+               password_env = 'AF_PASS'\ndags = ['etl_*']\n";
+    let cfg = config::parse_in(src, path, None, &env_of(&[])).unwrap();
+    let af = cfg.airflow.unwrap();
+    assert_eq!(af.url, "http://af:8080");
+    assert_eq!(af.interval, std::time::Duration::from_secs(15));
+    assert!(af.watches("etl_daily") && !af.watches("ml_train"));
+    let src = "docker = []\n[airflow]\nurl = 'http://af'\ndag = ['x']\n";
+    let err = config::parse_in(src, path, None, &env_of(&[])).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "error: c.toml:4:1: unknown key 'airflow.dag'; did you mean 'airflow.dags'?"
+        ),
+        "{err}"
+    );
+    let src = "docker = []\n[airflow]\nurl = 'http://af'\nusername_env = 'U'\n";
+    let err = config::parse_in(src, path, None, &env_of(&[])).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("'username_env' needs 'password_env'"),
+        "{err}"
+    );
+}

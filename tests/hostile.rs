@@ -384,7 +384,9 @@ async fn ten_thousand_items_are_read() {
             Payload::Alerts(a) => a.alerts.len(),
             Payload::Metrics(m) => m.up_by_job.len(),
             Payload::Pipelines(p) => p.runs.len(),
-            Payload::Containers(_) | Payload::Swarm(_) => panic!("{kind:?} answered docker data"),
+            Payload::Containers(_) | Payload::Swarm(_) | Payload::Airflow(_) => {
+                panic!("{kind:?} answered another source's data")
+            }
         };
         assert_eq!(count, expected, "{kind:?}");
     }

@@ -16,6 +16,7 @@ use super::audit::{AuditLog, Entry};
 use super::{Action, ContainerOp, SwarmOp};
 use crate::config::{AlertmanagerConfig, DockerConfig};
 use crate::error::SourceError;
+use crate::sources::airflow::{self, AirflowClient};
 use crate::sources::alertmanager::AlertmanagerSource;
 use crate::sources::docker::{self, cluster, errors};
 use crate::sources::github::{self, Api};
@@ -29,6 +30,7 @@ pub struct Executor {
     alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     mlflow: HashMap<SourceId, MlflowClient>,
     github: HashMap<SourceId, github::Client>,
+    airflow: HashMap<SourceId, AirflowClient>,
     read_only: bool,
     audit: AuditLog,
 }
@@ -46,6 +48,7 @@ impl Executor {
             alertmanager: HashMap::new(),
             mlflow: HashMap::new(),
             github: HashMap::new(),
+            airflow: HashMap::new(),
             read_only,
             audit,
         }
@@ -64,6 +67,7 @@ impl Executor {
             alertmanager: HashMap::new(),
             mlflow: HashMap::new(),
             github: HashMap::new(),
+            airflow: HashMap::new(),
             read_only,
             audit,
         }
@@ -77,6 +81,11 @@ impl Executor {
     /// The same executor with these MLflow clients (by source).
     pub fn with_mlflow(mut self, clients: HashMap<SourceId, MlflowClient>) -> Self {
         self.mlflow = clients;
+        self
+    }
+    /// Adds the Airflow clients (by source) for DAG and run actions.
+    pub fn with_airflow(mut self, clients: HashMap<SourceId, AirflowClient>) -> Self {
+        self.airflow = clients;
         self
     }
     /// Adds the GitHub clients (by source) for run and workflow actions.
@@ -147,6 +156,7 @@ impl Executor {
                 let client = self.mlflow_client(*source)?;
                 mlflow::transition_stage(client, model, version, stage).await
             }
+            Action::Dag { .. } => self.dag(action).await,
             Action::Rerun(_)
             | Action::RerunFailed(_)
             | Action::Cancel(_)
@@ -194,6 +204,25 @@ impl Executor {
                 "no Docker engine for this source".into(),
             )),
         }
+    }
+
+    async fn dag(&self, action: &Action) -> Result<(), SourceError> {
+        let Action::Dag {
+            source,
+            dag_id,
+            run_id,
+            op,
+            ..
+        } = action
+        else {
+            return Err(SourceError::Other("not a DAG action".into()));
+        };
+        let Some(client) = self.airflow.get(source) else {
+            return Err(SourceError::Other(
+                "no Airflow client: check [airflow] url".into(),
+            ));
+        };
+        airflow::act(client, dag_id, run_id.as_deref(), op).await
     }
 
     fn alertmanager_for(&self, source: SourceId) -> Result<AlertmanagerSource, SourceError> {
@@ -319,7 +348,8 @@ async fn github_action(api: &Api, action: &Action) -> Result<(), SourceError> {
         | Action::ExpireSilence { .. }
         | Action::SetAlias { .. }
         | Action::DeleteAlias { .. }
-        | Action::TransitionStage { .. } => {
+        | Action::TransitionStage { .. }
+        | Action::Dag { .. } => {
             return Err(SourceError::Other("not a GitHub action".into()));
         }
     };

@@ -22,6 +22,7 @@ pub fn tab_of(kind: SourceKind) -> Tab {
         SourceKind::Mlflow => Tab::Models,
         SourceKind::Prometheus => Tab::Metrics,
         SourceKind::Alertmanager => Tab::Alerts,
+        SourceKind::Airflow => Tab::Overview,
     }
 }
 

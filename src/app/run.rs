@@ -152,6 +152,7 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
     )
     .with_alertmanager(pollers.alertmanager_configs())
     .with_mlflow(pollers.mlflow_clients())
+    .with_airflow(pollers.airflow_clients())
     .with_github(pollers.github_clients());
     let mut executor_task = JoinSet::new();
     executor_task.spawn(executor.run(action_rx, tx.clone(), cancel.clone()));

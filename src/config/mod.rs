@@ -2,6 +2,7 @@
 //! `$XDG_CONFIG_HOME/flightdeck/config.toml`), then the environment for what the file leaves out.
 //! Every error names file, line, column and key, and says what to do.
 
+mod airflow;
 pub mod diagnostics;
 pub mod duration;
 mod github;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use airflow::AirflowConfig;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use keymap::{Key, Keymap};
 pub use sources::{
@@ -47,6 +49,8 @@ pub struct Config {
     pub prometheus: Option<PrometheusConfig>,
     /// Alertmanager, if configured.
     pub alertmanager: Option<AlertmanagerConfig>,
+    /// Airflow, if configured.
+    pub airflow: Option<AirflowConfig>,
 }
 
 impl Default for Config {
@@ -69,6 +73,7 @@ impl Default for Config {
             mlflow: None,
             prometheus: None,
             alertmanager: None,
+            airflow: None,
         }
     }
 }
@@ -134,6 +139,7 @@ struct RawConfig {
     mlflow: Option<RawMlflow>,
     prometheus: Option<RawPrometheus>,
     alertmanager: Option<RawAlertmanager>,
+    airflow: Option<airflow::RawAirflow>,
 }
 
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -288,6 +294,7 @@ fn build(
         mlflow: sources::mlflow(raw.mlflow, env, problems),
         prometheus: raw.prometheus.map(|p| sources::prometheus(p, problems)),
         alertmanager: raw.alertmanager.map(|a| sources::alertmanager(a, problems)),
+        airflow: raw.airflow.map(|a| airflow::airflow(a, problems)),
     })
 }
 

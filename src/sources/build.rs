@@ -12,6 +12,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use super::airflow::{AirflowClient, AirflowSource};
 use super::alertmanager::AlertmanagerSource;
 use super::docker::cluster::SwarmSource;
 use super::docker::{DockerSource, Focus};
@@ -62,6 +63,13 @@ pub fn specs(config: &Config) -> Vec<SourceSpec> {
             interval: a.interval,
         };
         specs.push(spec);
+    }
+    if let Some(a) = &config.airflow {
+        specs.push(SourceSpec {
+            kind: SourceKind::Airflow,
+            name: "airflow".into(),
+            interval: a.interval,
+        });
     }
     specs
 }
@@ -147,6 +155,7 @@ async fn poll_swarm_once(id: SourceId, mut source: SwarmSource, timeout: Duratio
 enum HttpSource {
     Prometheus(PrometheusSource),
     Alertmanager(AlertmanagerSource),
+    Airflow(Box<AirflowSource>),
 }
 
 fn http_sources(config: &Config, store: &Store) -> Vec<(SourceId, HttpSource)> {
@@ -163,6 +172,10 @@ fn http_sources(config: &Config, store: &Store) -> Vec<(SourceId, HttpSource)> {
     ) {
         out.push((id, HttpSource::Alertmanager(AlertmanagerSource::new(cfg))));
     }
+    if let (Some(cfg), Some(id)) = (&config.airflow, store.ids_of(SourceKind::Airflow).next()) {
+        let source = AirflowSource::new(cfg, AirflowClient::new(cfg));
+        out.push((id, HttpSource::Airflow(Box::new(source))));
+    }
     out
 }
 
@@ -170,6 +183,7 @@ async fn poll_once(id: SourceId, source: HttpSource, timeout: Duration) -> Updat
     match source {
         HttpSource::Prometheus(s) => poll_bounded(id, s, timeout).await,
         HttpSource::Alertmanager(s) => poll_bounded(id, s, timeout).await,
+        HttpSource::Airflow(s) => poll_bounded(id, *s, timeout).await,
     }
 }
 

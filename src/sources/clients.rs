@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::SourceId;
+use super::airflow::AirflowClient;
 use super::github;
 use super::mlflow::MlflowClient;
 use super::pollers::Pollers;
@@ -31,5 +32,10 @@ impl Pollers {
     /// The Alertmanagers by source, for the executor's silence actions.
     pub fn alertmanager_configs(&self) -> HashMap<SourceId, AlertmanagerConfig> {
         self.alertmanager.clone()
+    }
+
+    /// The Airflow clients by source, for task instances, logs and DAG actions.
+    pub fn airflow_clients(&self) -> HashMap<SourceId, AirflowClient> {
+        self.airflow.clone()
     }
 }

@@ -176,6 +176,12 @@ impl Api {
         self
     }
 
+    /// The same API also scrubbing `extra` (a password sent in a body, say).
+    pub fn with_secrets(mut self, extra: &Secrets) -> Api {
+        self.secrets.extend(extra);
+        self
+    }
+
     /// The base URL without credentials, for errors and the header.
     pub fn base(&self) -> &str {
         &self.target
@@ -197,8 +203,13 @@ impl Api {
             .answer(method, path, build)
             .await
             .map_err(Failure::Source)?;
+        self.finish(&answer)
+    }
+
+    /// An answer already read, as `T` or the failure its status means.
+    pub fn finish<T: DeserializeOwned>(&self, answer: &Answer) -> Result<T, Failure> {
         if !answer.status.is_success() {
-            return Err(self.status_failure(&answer));
+            return Err(self.status_failure(answer));
         }
         self.decode(&answer.body).map_err(Failure::Source)
     }

@@ -1,6 +1,7 @@
 //! Backends that flightdeck polls. Each source owns its client and sends owned,
 //! complete snapshots (`Update`) to the event loop; it never touches the store.
 
+pub mod airflow;
 pub mod alertmanager;
 pub mod build;
 pub mod clients;

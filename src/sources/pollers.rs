@@ -12,6 +12,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use super::airflow::{AirflowClient, AirflowSource};
 use super::alertmanager::AlertmanagerSource;
 use super::build::{config_interval, docker_ids, mlflow_ids};
 use super::docker::cluster::SwarmSource;
@@ -35,6 +36,7 @@ pub struct Pollers {
     pub(super) swarm_refresh: HashMap<SourceId, Arc<Notify>>,
     pub(super) alertmanager: HashMap<SourceId, AlertmanagerConfig>,
     pub(super) mlflow: HashMap<SourceId, MlflowClient>,
+    pub(super) airflow: HashMap<SourceId, AirflowClient>,
     pub(super) github: HashMap<SourceId, GithubLinks>,
     pub(super) tasks: JoinSet<()>,
     pub(super) owners: HashMap<task::Id, SourceId>,
@@ -74,6 +76,14 @@ impl Pollers {
         }
         for (id, cfg) in mlflow_ids(store).into_iter().zip(&config.mlflow) {
             pollers.start_mlflow(id, cfg, tx, cancel);
+        }
+        if let (Some(cfg), Some(id)) = (&config.airflow, store.ids_of(SourceKind::Airflow).next()) {
+            // One client for the poller's restarts and the actions: they share the JWT.
+            let client = AirflowClient::new(cfg);
+            pollers.airflow.insert(id, client.clone());
+            let cfg = cfg.clone();
+            let make = move || AirflowSource::new(&cfg, client.clone());
+            pollers.start_source(id, make, config_interval(store, id), tx, cancel);
         }
         if let (Some(id), Some(cfg)) = (store.ids_of(SourceKind::Github).next(), &config.github) {
             pollers.start_github(id, cfg, tx, cancel);

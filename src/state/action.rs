@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::airflow::DagOp;
 use super::alert::Matcher;
 use super::source::SourceId;
 use super::swarm::Availability;
@@ -205,6 +206,20 @@ pub enum Action {
         /// `Staging`, `Production`, `Archived` or `None`.
         stage: String,
     },
+    // -- airflow
+    /// Act on an Airflow DAG or one of its runs.
+    Dag {
+        /// The Airflow source.
+        source: SourceId,
+        /// Its label (`airflow`).
+        host: String,
+        /// The DAG.
+        dag_id: String,
+        /// The run, for run actions.
+        run_id: Option<String>,
+        /// What to do.
+        op: DagOp,
+    },
     // -- github
     /// Re-run every job of a run (a new attempt).
     Rerun(RunRef),
@@ -251,6 +266,7 @@ impl Action {
             Action::TransitionStage { version, stage, .. } => {
                 format!("Move version {version} to stage '{stage}' in model")
             }
+            Action::Dag { op, .. } => op.label().to_owned(),
             Action::Rerun(_) => "Re-run workflow run".into(),
             Action::RerunFailed(_) => "Re-run failed jobs of".into(),
             Action::Cancel(_) => "Cancel workflow run".into(),
@@ -269,6 +285,7 @@ impl Action {
             | Action::TransitionStage { model, .. } => model,
             Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.name,
             Action::Dispatch { workflow, .. } => workflow,
+            Action::Dag { dag_id, run_id, .. } => run_id.as_deref().unwrap_or(dag_id),
         }
     }
 
@@ -281,7 +298,8 @@ impl Action {
             | Action::ExpireSilence { host, .. }
             | Action::SetAlias { host, .. }
             | Action::DeleteAlias { host, .. }
-            | Action::TransitionStage { host, .. } => host,
+            | Action::TransitionStage { host, .. }
+            | Action::Dag { host, .. } => host,
             Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.repo,
             Action::Dispatch { repo, .. } => repo,
         }
@@ -297,6 +315,7 @@ impl Action {
             | Action::SetAlias { source, .. }
             | Action::DeleteAlias { source, .. }
             | Action::TransitionStage { source, .. }
+            | Action::Dag { source, .. }
             | Action::Dispatch { source, .. } => *source,
             Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => r.source,
         }
@@ -349,6 +368,15 @@ impl Action {
                 format!("transition_stage:{stage}"),
                 format!("{model}/{version}"),
             ),
+            Action::Dag {
+                dag_id, run_id, op, ..
+            } => {
+                let what = match run_id {
+                    Some(run) => format!("{dag_id}/{run}"),
+                    None => dag_id.clone(),
+                };
+                (op.name().to_owned(), what)
+            }
             Action::Rerun(r) => ("rerun".into(), r.id.to_string()),
             Action::RerunFailed(r) => ("rerun_failed".into(), r.id.to_string()),
             Action::Cancel(r) => ("cancel".into(), r.id.to_string()),

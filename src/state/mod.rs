@@ -2,6 +2,7 @@
 //! loop through `Store::apply`. No tokio, no ratatui; selections live in the UI views.
 
 pub mod action;
+pub mod airflow;
 pub mod alert;
 pub mod container;
 pub mod duration;

@@ -19,10 +19,14 @@ pub enum SourceKind {
     Prometheus,
     /// An Alertmanager.
     Alertmanager,
+    /// An Airflow 3 server.
+    Airflow,
 }
 
 impl SourceKind {
-    /// Every kind, in the order the header lists them.
+    /// Every kind, in the order the header lists them (Airflow not yet: without
+    /// its tab, a "how to add it" hint would point at nothing; only a configured
+    /// Airflow shows, in `status` and the Overview).
     pub const ALL: [SourceKind; 5] = [
         SourceKind::Github,
         SourceKind::Docker,
@@ -39,6 +43,7 @@ impl SourceKind {
             SourceKind::Mlflow => "mlflow",
             SourceKind::Prometheus => "prometheus",
             SourceKind::Alertmanager => "alertmanager",
+            SourceKind::Airflow => "airflow",
         }
     }
 
@@ -56,6 +61,9 @@ impl SourceKind {
             }
             SourceKind::Prometheus => "add [prometheus] with url = \"http://127.0.0.1:9090\"",
             SourceKind::Alertmanager => "add [alertmanager] with url = \"http://127.0.0.1:9093\"",
+            SourceKind::Airflow => {
+                "add [airflow] with url = \"http://127.0.0.1:8080\", username_env and password_env"
+            }
         }
     }
 }

@@ -21,17 +21,29 @@ pub struct Stuck {
 /// The median duration of the successful runs of `repo`'s workflow `workflow_id`,
 /// or `None` with fewer than `MIN_HISTORY` of them.
 pub fn usual_duration(runs: &[PipelineRun], repo: &str, workflow_id: u64) -> Option<Duration> {
-    let mut durations: Vec<Duration> = runs
+    let durations: Vec<Duration> = runs
         .iter()
         .filter(|r| r.repo == repo && r.workflow_id == workflow_id)
         .filter(|r| r.outcome() == Outcome::Success)
         .filter_map(|r| r.duration(r.updated_at))
         .collect();
+    median(durations)
+}
+
+/// The median of successful runs' durations, or `None` with fewer than `MIN_HISTORY`.
+pub fn median(mut durations: Vec<Duration>) -> Option<Duration> {
     if durations.len() < MIN_HISTORY {
         return None;
     }
     durations.sort();
-    Some(durations[durations.len() / 2])
+    durations.get(durations.len() / 2).copied()
+}
+
+/// Whether `elapsed` is far past `usual`: over twice it and at least five minutes
+/// past it (short jobs jitter a lot).
+pub fn is_far_past(elapsed: Duration, usual: Duration) -> bool {
+    let limit = (usual * 2).max(usual + Duration::minutes(5));
+    elapsed > limit
 }
 
 /// Whether `run` is stuck at `now`: in progress for over twice its workflow's usual
@@ -42,8 +54,7 @@ pub fn stuck(run: &PipelineRun, runs: &[PipelineRun], now: DateTime<Utc>) -> Opt
     }
     let elapsed = run.duration(now)?;
     let usual = usual_duration(runs, &run.repo, run.workflow_id)?;
-    let limit = (usual * 2).max(usual + Duration::minutes(5));
-    (elapsed > limit).then_some(Stuck { elapsed, usual })
+    is_far_past(elapsed, usual).then_some(Stuck { elapsed, usual })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::action::Action;
+use super::airflow::AirflowSnapshot;
 use super::alert::AlertsSnapshot;
 use super::container::Container;
 use super::metric::MetricsSnapshot;
@@ -29,6 +30,8 @@ pub enum Payload {
     /// A Docker engine's Swarm, polled apart from its containers: the store keeps it
     /// beside them (`SourceState::swarm`), so it never replaces them nor their health.
     Swarm(SwarmPoll),
+    /// The watched DAGs of an Airflow server, each with its recent runs.
+    Airflow(AirflowSnapshot),
 }
 
 /// What the dispatch form needs to know about one workflow.

@@ -44,6 +44,7 @@ fn data_items(s: &SourceState, now: DateTime<Utc>) -> Vec<Item> {
             .into_iter()
             .map(|r| run_item(&s.spec.name, r, stuck(r, &p.runs, now)))
             .collect(),
+        Some(Payload::Airflow(a)) => super::airflow_items::items(&s.spec.name, a, now),
         Some(Payload::Swarm(_)) | None => Vec::new(),
     }
 }

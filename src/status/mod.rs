@@ -2,6 +2,7 @@
 //! print a summary and exit with the monitoring-plugin convention. Reuses
 //! `sources/` and `state/`, never the TUI. The JSON fields are a contract.
 
+mod airflow_items;
 mod attention;
 mod items;
 mod swarm_items;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::state::Payload;
+use crate::state::airflow::{AirflowSnapshot, RunState};
 use crate::state::alert::AlertState;
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use std::time::Duration;
@@ -108,9 +109,26 @@ pub fn data_summary(data: Option<&Payload>) -> Option<String> {
         }
         Payload::Models(snapshot) => models_summary(snapshot),
         Payload::Pipelines(p) => pipelines_summary(p),
+        Payload::Airflow(a) => airflow_summary(a),
         // Never stored as a source's data: the store keeps it in `SourceState::swarm`.
         Payload::Swarm(_) => return None,
     })
+}
+
+fn airflow_summary(a: &AirflowSnapshot) -> String {
+    let newest = |s: RunState| {
+        a.dags
+            .iter()
+            .filter(|d| !d.is_paused && d.newest().is_some_and(|r| r.state == s))
+            .count()
+    };
+    let paused = a.dags.iter().filter(|d| d.is_paused).count();
+    format!(
+        "{} DAGs · {} failing · {} running · {paused} paused",
+        a.dags.len(),
+        newest(RunState::Failed),
+        newest(RunState::Running)
+    )
 }
 
 fn containers_summary(list: &[Container]) -> String {

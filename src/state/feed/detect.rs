@@ -42,6 +42,7 @@ pub fn transitions(
         (Payload::Models(a), Payload::Models(b)) => models(a, b),
         (Payload::Alerts(a), Payload::Alerts(b)) => alerts(&a.alerts, &b.alerts),
         (Payload::Metrics(a), Payload::Metrics(b)) => alerts(&a.alerts, &b.alerts),
+        (Payload::Airflow(a), Payload::Airflow(b)) => super::dags::dags(a, b),
         _ => Vec::new(),
     };
     entries(source, at, found)

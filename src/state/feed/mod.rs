@@ -2,6 +2,7 @@
 //! snapshots of a source, and of actions taken from flightdeck. Plain data; the
 //! detection (`transitions`) is a pure function of two snapshots.
 
+mod dags;
 mod detect;
 mod swarm;
 #[cfg(test)]
@@ -46,6 +47,8 @@ pub enum FeedKind {
     Service,
     /// A Swarm node went down or up, or was drained, paused or activated.
     Node,
+    /// An Airflow DAG run started, succeeded or failed, or a DAG was paused or unpaused.
+    Dag,
 }
 
 impl FeedKind {
@@ -59,6 +62,7 @@ impl FeedKind {
             FeedKind::Action => "action",
             FeedKind::Service => "service",
             FeedKind::Node => "node",
+            FeedKind::Dag => "dag",
         }
     }
 }

@@ -1,0 +1,135 @@
+//! The `[airflow]` section: an Airflow 3 server's public API, the credentials it is
+//! reached with (named environment variables, never the secrets themselves), the DAG
+//! globs to watch and the poll interval.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::diagnostics::{KeyPath, Problem, Problems};
+use super::sources::{env_name, interval, url};
+
+/// An Airflow 3 server, polled over `/api/v2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AirflowConfig {
+    /// Server URL (the API is under `/api/v2`).
+    pub url: String,
+    /// Environment variable holding the user name `POST /auth/token` is sent.
+    pub username_env: Option<String>,
+    /// Environment variable holding that user's password.
+    pub password_env: Option<String>,
+    /// Environment variable holding a JWT, used as is instead of a user and password.
+    pub token_env: Option<String>,
+    /// `dag_id` globs (`*`, `?`); empty means every DAG.
+    pub dags: Vec<String>,
+    /// Poll interval.
+    pub interval: Duration,
+}
+
+impl AirflowConfig {
+    /// Whether `dag_id` is watched: every DAG when no glob is given.
+    pub fn watches(&self, dag_id: &str) -> bool {
+        self.dags.is_empty() || self.dags.iter().any(|g| glob(g, dag_id))
+    }
+}
+
+/// The `[airflow]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAirflow {
+    url: String,
+    username_env: Option<String>,
+    password_env: Option<String>,
+    token_env: Option<String>,
+    #[serde(default)]
+    dags: Vec<String>,
+    interval: Option<String>,
+}
+
+/// Validates `[airflow]`.
+pub(crate) fn airflow(raw: RawAirflow, problems: &mut Problems) -> AirflowConfig {
+    let path = KeyPath::default().key("airflow");
+    let url = problems.take(url(&path.key("url"), &raw.url));
+    if raw.username_env.is_some() != raw.password_env.is_some() {
+        let (set, missing) = if raw.username_env.is_some() {
+            ("username_env", "password_env")
+        } else {
+            ("password_env", "username_env")
+        };
+        let detail = format!("'{set}' needs '{missing}' too; name both environment variables");
+        problems.push(Problem::value(path.key(set), detail));
+    }
+    let mut name =
+        |key: &str, value: Option<String>| problems.take(env_name(&path.key(key), value));
+    let username_env = name("username_env", raw.username_env);
+    let password_env = name("password_env", raw.password_env);
+    let token_env = name("token_env", raw.token_env);
+    for (i, g) in raw.dags.iter().enumerate() {
+        if g.trim().is_empty() {
+            let detail = "an empty DAG glob matches nothing; remove it or write a dag_id";
+            problems.push(Problem::value(path.key("dags").index(i), detail.to_owned()));
+        }
+    }
+    let interval = problems.take(interval(
+        &path,
+        raw.interval.as_deref(),
+        Duration::from_secs(15),
+    ));
+    AirflowConfig {
+        url,
+        username_env,
+        password_env,
+        token_env,
+        dags: raw.dags,
+        interval,
+    }
+}
+
+/// Whether `text` matches `pattern` (`*` any run, `?` one character); linear in
+/// practice (backtracks to the last `*` only), so a hostile glob cannot stall a poll.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(c) if *c == '?' || *c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_whole_ids() {
+        assert!(glob("etl_*", "etl_daily"));
+        assert!(glob("*", ""));
+        assert!(glob("a?c", "abc"));
+        assert!(!glob("a?c", "abbc"));
+        assert!(!glob("etl_*", "x_etl_daily"));
+        assert!(glob("*_daily", "etl_daily"));
+        assert!(glob("*a*b*", "xxaxxbxx"));
+        assert!(!glob("*a*b", "xxaxxbxx"));
+        let long = "a".repeat(5000);
+        assert!(!glob("*a*a*a*a*a*a*c", &long));
+    }
+}
