@@ -28,6 +28,8 @@ struct RawAlert {
     annotations: BTreeMap<String, String>,
     starts_at: Option<DateTime<Utc>>,
     status: RawAlertStatus,
+    #[serde(default)]
+    fingerprint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,6 +171,7 @@ fn alert(a: RawAlert) -> Alert {
         state,
         since: a.starts_at,
         silenced_by: a.status.silenced_by,
+        fingerprint: a.fingerprint.filter(|f| !f.is_empty()),
     }
 }
 
