@@ -199,6 +199,20 @@ fn silence(s: RawSilence) -> Silence {
     }
 }
 
+/// Alerts from the bytes of an `/api/v2/alerts` answer, sorted; `None` when not that shape.
+pub(crate) fn fuzz_alerts(data: &[u8]) -> Option<Vec<Alert>> {
+    let raw: Vec<RawAlert> = serde_json::from_slice(data).ok()?;
+    let mut alerts: Vec<Alert> = raw.into_iter().map(alert).collect();
+    crate::state::alert::sort(&mut alerts);
+    Some(alerts)
+}
+
+/// Silences from the bytes of an `/api/v2/silences` answer; `None` when not that shape.
+pub(crate) fn fuzz_silences(data: &[u8]) -> Option<Vec<Silence>> {
+    let raw: Vec<RawSilence> = serde_json::from_slice(data).ok()?;
+    Some(raw.into_iter().map(silence).collect())
+}
+
 impl Source for AlertmanagerSource {
     async fn poll(&mut self) -> Result<Payload, SourceError> {
         let alerts: Vec<RawAlert> = self.get("/api/v2/alerts").await?;
