@@ -309,6 +309,20 @@ mod tests {
         KeyEvent::new(code, mods)
     }
 
+    /// Found by the `keymap` fuzz target: `shift-backtab` kept SHIFT, so it showed in
+    /// help as `shift-shift-tab` and never matched the key (events drop SHIFT from BackTab).
+    #[test]
+    fn shift_backtab_is_shift_tab_and_shows_as_it_reads() {
+        assert_eq!(key("shift-backtab"), key("shift-tab"));
+        assert_eq!(key("ctrl-shift-backtab"), key("ctrl-shift-tab"));
+        for spec in ["shift-backtab", "ctrl-shift-backtab", "alt-backtab"] {
+            let shown = key(spec).to_string();
+            assert_eq!(key(&shown), key(spec), "'{spec}' shows as '{shown}'");
+        }
+        let ev = event(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&ev), Some(key("shift-backtab")));
+    }
+
     #[test]
     fn parses_modifiers_names_and_chars() {
         assert_eq!(
