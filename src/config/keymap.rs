@@ -79,7 +79,8 @@ impl Key {
                     mods: mods - KeyModifiers::SHIFT,
                 })
             }
-            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => Some(Key {
+            // BackTab already is shift-tab: a SHIFT written with it goes, as events drop it.
+            KeyCode::Tab | KeyCode::BackTab if mods.contains(KeyModifiers::SHIFT) => Some(Key {
                 code: KeyCode::BackTab,
                 mods: mods - KeyModifiers::SHIFT,
             }),
