@@ -141,6 +141,8 @@ commands! {
     SortNext "sort_next": List, view, [">"], "sort by next column";
     /// Reverse the sort order.
     SortReverse "sort_reverse": List, view, ["<"], "reverse sort";
+    /// Copy the selected item's id, URL or URI to the clipboard (OSC 52).
+    Copy "copy": List, view, ["y"], "copy id / URL";
     // -- text viewer
     /// Jump to the next search match.
     NextMatch "next_match": Text, view, ["n"], "next match";

@@ -7,6 +7,8 @@ pub mod cli;
 pub mod command;
 pub mod config;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod logging;
 pub mod sources;
 pub mod state;

@@ -87,7 +87,7 @@ pub fn toggle_zoom(app: &mut App) {
 }
 
 /// The selected row's id on the Alerts tab.
-fn selected_id(app: &App) -> Option<String> {
+pub(crate) fn selected_id(app: &App) -> Option<String> {
     let ids = alerts_row_ids(app);
     let table = &app.view.tables[Tab::Alerts.index()];
     table.position(&ids).and_then(|i| ids.get(i).cloned())

@@ -17,6 +17,8 @@ pub enum Effect {
     Suspend,
     /// Ring the terminal bell once.
     Bell,
+    /// Put this text on the user's clipboard (OSC 52, so it reaches their machine over SSH).
+    Copy(String),
     /// Hand a confirmed action to the executor.
     Execute(Action),
     /// Start following a container's log (stopping any other).

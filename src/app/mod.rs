@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod choosers;
 pub mod containers;
+pub mod copy;
 pub mod effect;
 pub mod input;
 pub mod jump;

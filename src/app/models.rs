@@ -28,7 +28,7 @@ pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 /// The selected model's name (from the models table).
-fn selected_model(app: &App) -> Option<String> {
+pub(crate) fn selected_model(app: &App) -> Option<String> {
     let (_, snap) = snapshot(&app.store)?;
     let table = &app.view.tables[Tab::Models.index()];
     let rows = model_rows(snap, table);

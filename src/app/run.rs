@@ -54,6 +54,9 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
         if app.dirty {
             update(&mut app, Msg::Tick { now: Utc::now() });
             tui.draw(|f| ui::draw(f, &app.screen(), theme))?;
+            if let Err(e) = tui.set_title(&app.screen().title()) {
+                tracing::warn!("setting the window title failed: {e}");
+            }
             app.dirty = false;
         }
         let wake = app.next_wakeup();
@@ -191,6 +194,11 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             Effect::Bell => {
                 if let Err(e) = tui.bell() {
                     tracing::warn!("bell failed: {e}");
+                }
+            }
+            Effect::Copy(text) => {
+                if let Err(e) = tui.copy(&text) {
+                    tracing::warn!("copy failed: {e}");
                 }
             }
             Effect::Execute(action) => execute(app, action, ctx, tui),

@@ -419,6 +419,7 @@ fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
             o.feed_focus = !o.feed_focus;
         }
         Command::OpenBuildRun if app.view.text.is_none() => return jump::open_build_run(app),
+        Command::Copy => return super::copy::copy(app),
         Command::Save => return save(app),
         Command::FirstError => first_error(app, page),
         Command::Rerun

@@ -79,7 +79,8 @@ impl Key {
                     mods: mods - KeyModifiers::SHIFT,
                 })
             }
-            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => Some(Key {
+            // BackTab already is shift-tab: a SHIFT written with it goes, as events drop it.
+            KeyCode::Tab | KeyCode::BackTab if mods.contains(KeyModifiers::SHIFT) => Some(Key {
                 code: KeyCode::BackTab,
                 mods: mods - KeyModifiers::SHIFT,
             }),
@@ -307,6 +308,20 @@ mod tests {
 
     fn event(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    /// Found by the `keymap` fuzz target: `shift-backtab` kept SHIFT, so it showed in
+    /// help as `shift-shift-tab` and never matched the key (events drop SHIFT from BackTab).
+    #[test]
+    fn shift_backtab_is_shift_tab_and_shows_as_it_reads() {
+        assert_eq!(key("shift-backtab"), key("shift-tab"));
+        assert_eq!(key("ctrl-shift-backtab"), key("ctrl-shift-tab"));
+        for spec in ["shift-backtab", "ctrl-shift-backtab", "alt-backtab"] {
+            let shown = key(spec).to_string();
+            assert_eq!(key(&shown), key(spec), "'{spec}' shows as '{shown}'");
+        }
+        let ev = event(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&ev), Some(key("shift-backtab")));
     }
 
     #[test]

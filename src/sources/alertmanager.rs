@@ -28,6 +28,8 @@ struct RawAlert {
     annotations: BTreeMap<String, String>,
     starts_at: Option<DateTime<Utc>>,
     status: RawAlertStatus,
+    #[serde(default)]
+    fingerprint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,6 +171,7 @@ fn alert(a: RawAlert) -> Alert {
         state,
         since: a.starts_at,
         silenced_by: a.status.silenced_by,
+        fingerprint: a.fingerprint.filter(|f| !f.is_empty()),
     }
 }
 
@@ -194,6 +197,20 @@ fn silence(s: RawSilence) -> Silence {
         created_by: s.created_by,
         comment: s.comment,
     }
+}
+
+/// Alerts from the bytes of an `/api/v2/alerts` answer, sorted; `None` when not that shape.
+pub(crate) fn fuzz_alerts(data: &[u8]) -> Option<Vec<Alert>> {
+    let raw: Vec<RawAlert> = serde_json::from_slice(data).ok()?;
+    let mut alerts: Vec<Alert> = raw.into_iter().map(alert).collect();
+    crate::state::alert::sort(&mut alerts);
+    Some(alerts)
+}
+
+/// Silences from the bytes of an `/api/v2/silences` answer; `None` when not that shape.
+pub(crate) fn fuzz_silences(data: &[u8]) -> Option<Vec<Silence>> {
+    let raw: Vec<RawSilence> = serde_json::from_slice(data).ok()?;
+    Some(raw.into_iter().map(silence).collect())
 }
 
 impl Source for AlertmanagerSource {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Tab, ViewState};
 use crate::command::{Command, Context};
 use crate::config::keymap::Keymap;
-use crate::state::{Health, SourceId, Store};
+use crate::state::{Health, Severity, SourceId, Store};
 use crate::status::Attention;
 
 /// Rows above the body (tab bar, source line).
@@ -87,6 +87,13 @@ impl Screen<'_> {
             .collect()
     }
 
+    /// The window title (OSC 2): the worst state and how many items share it, so a
+    /// tmux window list shows trouble (`✗ 3 critical · flightdeck`); the Overview's
+    /// filter does not narrow it.
+    pub fn title(&self) -> String {
+        title(&crate::status::attention(self.store, self.now))
+    }
+
     /// The Overview's source rows (indices into the store), filtered and sorted.
     ///
     /// Columns: 0 source name, 1 health (failing first), 2 age of the data.
@@ -118,6 +125,22 @@ impl Screen<'_> {
             .map(|(i, _)| SourceId(i))
             .collect()
     }
+}
+
+/// The window title for `items` (worst first): the worst severity, counted.
+pub fn title(items: &[Attention]) -> String {
+    let Some(worst) = items.first().map(|a| a.severity) else {
+        return "flightdeck".to_owned();
+    };
+    let n = items.iter().filter(|a| a.severity == worst).count();
+    let (glyph, word) = match worst {
+        Severity::Critical => ("✗", "critical"),
+        Severity::Warning if n == 1 => ("!", "warning"),
+        Severity::Warning => ("!", "warnings"),
+        Severity::Unknown => ("?", "failing"),
+        Severity::Ok => return "flightdeck".to_owned(),
+    };
+    format!("{glyph} {n} {word} · flightdeck")
 }
 
 /// The commands the palette offers for `query`; actions are left out when read-only.

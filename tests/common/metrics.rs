@@ -123,6 +123,7 @@ pub fn alert(name: &str, severity: &str, state: AlertState, since: i64) -> Alert
         state,
         since: Some(at(-since)),
         silenced_by: vec![],
+        fingerprint: None,
     }
 }
 

@@ -4,13 +4,13 @@
 //! each poll attaches the latest samples.
 
 pub mod cluster;
-mod convert;
+pub(crate) mod convert;
 pub mod errors;
-mod events;
-mod lifecycle;
+pub(crate) mod events;
+pub(crate) mod lifecycle;
 pub mod logs;
 mod sampler;
-mod stats;
+pub(crate) mod stats;
 pub mod swarm;
 
 use std::collections::{HashMap, HashSet};

@@ -177,6 +177,7 @@ pub fn alerts(data: AlertsData) -> Vec<Alert> {
             },
             since: a.active_at,
             silenced_by: Vec::new(),
+            fingerprint: None,
         })
         .collect()
 }

@@ -195,6 +195,7 @@ fn alert(name: &str, severity: &str, state: AlertState) -> Alert {
         state,
         since: None,
         silenced_by: vec![],
+        fingerprint: None,
     }
 }
 
