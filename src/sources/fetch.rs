@@ -106,20 +106,10 @@ impl Pollers {
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
-        self.stop_logs();
-        let Some(client) = self.log_client(source, stream_id, tx) else {
-            return;
-        };
-        let token = cancel.child_token();
-        let task = docker::logs::follow(
-            client,
-            container.to_owned(),
-            stream_id,
-            LOG_TAIL,
-            tx.clone(),
-            token.clone(),
-        );
-        self.spawn_log(task, stream_id, token, tx);
+        let (container, out) = (container.to_owned(), tx.clone());
+        self.follow_docker_log(source, stream_id, tx, cancel, move |client, token| {
+            docker::logs::follow(client, container, stream_id, LOG_TAIL, out, token)
+        });
     }
 
     /// Follows the logs of every task of a Swarm service, stopping any other log.
@@ -132,42 +122,42 @@ impl Pollers {
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
-        self.stop_logs();
-        let Some(client) = self.log_client(source, stream_id, tx) else {
-            return;
-        };
-        let token = cancel.child_token();
-        let task = docker::logs::follow_service(
-            client,
-            service.to_owned(),
-            tasks,
-            stream_id,
-            LOG_TAIL,
-            tx.clone(),
-            token.clone(),
-        );
-        self.spawn_log(task, stream_id, token, tx);
+        let (service, out) = (service.to_owned(), tx.clone());
+        self.follow_docker_log(source, stream_id, tx, cancel, move |client, token| {
+            docker::logs::follow_service(client, service, tasks, stream_id, LOG_TAIL, out, token)
+        });
     }
 
-    /// A client for a Docker source's log, or `None` after ending the log with why.
-    fn log_client(
-        &self,
+    /// Stops any followed log, connects to a Docker source and runs the reader
+    /// `start` builds as the followed log; a failed connect ends the log with why.
+    fn follow_docker_log<F>(
+        &mut self,
         source: SourceId,
         stream_id: u64,
         tx: &mpsc::Sender<Update>,
-    ) -> Option<bollard::Docker> {
-        let cfg = self.docker.get(&source)?;
-        match docker::connect(cfg) {
-            Ok(c) => Some(c),
+        cancel: &CancellationToken,
+        start: impl FnOnce(bollard::Docker, CancellationToken) -> F,
+    ) where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.stop_logs();
+        let Some(cfg) = self.docker.get(&source) else {
+            return;
+        };
+        let client = match docker::connect(cfg) {
+            Ok(c) => c,
             Err(e) => {
                 let ended = Update::LogEnded {
                     stream_id,
                     reason: e.to_string(),
                 };
                 let _ = tx.try_send(ended);
-                None
+                return;
             }
-        }
+        };
+        let token = cancel.child_token();
+        let task = start(client, token.clone());
+        self.spawn_log(task, stream_id, token, tx);
     }
 
     /// Stops following the current log, if any.

@@ -250,16 +250,11 @@ pub fn keeps(c: &Container, table: &TableView, view: &ContainersView) -> bool {
 
 /// Sorts one group by the table's column; ties go by name, then id.
 fn sort(list: &mut [&Container], table: &TableView) {
-    list.sort_by(|a, b| {
-        let order = compare(a, b, table.sort_column)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.id.cmp(&b.id));
-        if table.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    table.sort_rows(
+        list,
+        |a, b, column| compare(a, b, column),
+        |a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)),
+    );
 }
 
 /// Ascending order of one column; STATE and HEALTH put problems first, UPTIME

@@ -269,17 +269,15 @@ pub fn task_rows<'a>(store: &'a Store, table: &TableView, open: &str) -> Vec<Swa
         .iter()
         .filter(|t| t.service_id == service.id && keeps_task(t, table))
         .collect();
-    tasks.sort_by(|a, b| {
-        let order = compare_tasks(a, b, table.sort_column)
-            .then_with(|| a.slot.cmp(&b.slot))
-            .then_with(|| b.timestamp.cmp(&a.timestamp))
-            .then_with(|| a.id.cmp(&b.id));
-        if table.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    table.sort_rows(
+        &mut tasks,
+        |a, b, column| compare_tasks(a, b, column),
+        |a, b| {
+            (a.slot.cmp(&b.slot))
+                .then_with(|| b.timestamp.cmp(&a.timestamp))
+                .then_with(|| a.id.cmp(&b.id))
+        },
+    );
     tasks
         .into_iter()
         .map(|task| SwarmRow::Task {
@@ -313,16 +311,11 @@ pub fn node_rows<'a>(store: &'a Store, table: &TableView) -> Vec<SwarmRow<'a>> {
                 count: kept.len(),
             });
         }
-        kept.sort_by(|a, b| {
-            let order = compare_nodes(a, b, table.sort_column)
-                .then_with(|| a.hostname.cmp(&b.hostname))
-                .then_with(|| a.id.cmp(&b.id));
-            if table.descending {
-                order.reverse()
-            } else {
-                order
-            }
-        });
+        table.sort_rows(
+            &mut kept,
+            |a, b, column| compare_nodes(a, b, column),
+            |a, b| a.hostname.cmp(&b.hostname).then_with(|| a.id.cmp(&b.id)),
+        );
         out.extend(kept.into_iter().map(|node| SwarmRow::Node { source, node }));
     }
     out
@@ -400,16 +393,11 @@ fn keeps_node(n: &Node, table: &TableView) -> bool {
 }
 
 fn sort_services(list: &mut [&Service], table: &TableView) {
-    list.sort_by(|a, b| {
-        let order = compare_services(a, b, table.sort_column)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.id.cmp(&b.id));
-        if table.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    table.sort_rows(
+        list,
+        |a, b, column| compare_services(a, b, column),
+        |a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)),
+    );
 }
 
 /// Ascending order of one services column; REPLICAS puts the worst first, AGE the newest.

@@ -1,6 +1,8 @@
 //! The state of a selectable, sortable, filterable table. Selection is kept by stable row id, never by index, so live re-sorting and
 //! filtering never move the cursor onto another row.
 
+use std::cmp::Ordering;
+
 /// Selection, scroll, sort and filter of one table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableView {
@@ -44,6 +46,20 @@ impl TableView {
         let Some(id) = ids.get(index) else { return };
         self.selected = Some(id.as_ref().to_owned());
         self.offset = scroll_offset(self.offset, index, height, ids.len());
+    }
+
+    /// Sorts rows by the table's column (`order` given the column index), ties by
+    /// `tie`, reversed when the table sorts descending.
+    pub fn sort_rows<T>(
+        &self,
+        rows: &mut [T],
+        order: impl Fn(&T, &T, usize) -> Ordering,
+        tie: impl Fn(&T, &T) -> Ordering,
+    ) {
+        rows.sort_by(|a, b| {
+            let o = order(a, b, self.sort_column).then_with(|| tie(a, b));
+            if self.descending { o.reverse() } else { o }
+        });
     }
 
     /// Cycles the sort column over `columns` columns (reset to ascending).
