@@ -1,28 +1,24 @@
 //! `update`: the only writer of `App`. Pure: no I/O, no clock reads, no spawning;
 //! it returns `Effect`s for the loop to perform.
 
-use std::collections::HashSet;
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 
 use super::App;
 use super::containers;
 use super::effect::Effect;
+use super::incoming::on_update;
 use super::input;
+use super::keys::on_key;
+pub use super::keys::request_quit;
 use super::msg::Msg;
 use super::pipelines;
 use super::toast;
-use super::{choosers, jump, models};
-use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
+use super::{jump, models};
 use crate::command::{Command, Context};
 use crate::sources::driver::PollPolicy;
-use crate::state::Severity;
-use crate::state::feed::{FeedEntry, FeedKind};
-use crate::state::{SourceId, Update};
+use crate::state::SourceId;
 use crate::view::swarm::ClusterMode;
-use crate::view::{
-    ConfirmView, FormPurpose, Overlay, PaletteView, QuitView, SignalView, Tab, ToastLevel,
-};
+use crate::view::{Overlay, PaletteView, Tab, ToastLevel};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -75,287 +71,6 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Terminate => vec![Effect::Quit],
     }
-}
-
-fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
-    match update {
-        Update::ActionDone { action, at, result } => on_action_done(app, &action, at, &result),
-        Update::DispatchInputs { target, result } => {
-            pipelines::on_inputs(app, target, result);
-            Vec::new()
-        }
-        Update::Log { stream_id, lines } => {
-            if let Some(text) = app
-                .view
-                .text
-                .as_mut()
-                .filter(|_| stream_id == app.view.log_stream)
-            {
-                for line in lines {
-                    text.push_log(&line);
-                }
-                app.dirty = true;
-            }
-            Vec::new()
-        }
-        Update::LogEnded { stream_id, reason } => {
-            if let Some(text) = app
-                .view
-                .text
-                .as_mut()
-                .filter(|_| stream_id == app.view.log_stream)
-            {
-                text.push(format!("── log ended: {reason} ──"));
-                app.dirty = true;
-            }
-            Vec::new()
-        }
-        update @ Update::RunDetail { .. } => {
-            models::on_run(app, update);
-            Vec::new()
-        }
-        other => on_poll(app, other),
-    }
-}
-
-/// Records a finished action in the feed and a toast, then refreshes its source.
-fn on_action_done(
-    app: &mut App,
-    action: &Action,
-    at: chrono::DateTime<chrono::Utc>,
-    result: &Result<(), crate::error::SourceError>,
-) -> Vec<Effect> {
-    app.now = app.now.max(at);
-    app.dirty = true;
-    if let Some(i) = app.in_flight.iter().position(|a| a == action) {
-        app.in_flight.remove(i);
-    }
-    let what = format!(
-        "{} '{}' on {}",
-        action.label(),
-        action.target(),
-        action.host()
-    );
-    let (severity, level, text) = match result {
-        Ok(()) => (Severity::Ok, ToastLevel::Info, format!("{what}: done")),
-        Err(e) => (
-            Severity::Critical,
-            ToastLevel::Error,
-            format!("{what}: {e}"),
-        ),
-    };
-    app.store.feed.push(FeedEntry {
-        id: 0,
-        at,
-        source: action.host().to_owned(),
-        kind: FeedKind::Action,
-        severity,
-        text: text.clone(),
-        fold: None,
-    });
-    toast(app, text, level);
-    if result.is_ok() {
-        super::swarm::watch(app, action, at);
-    }
-    vec![Effect::Refresh(vec![action.source()])]
-}
-
-/// Applies a snapshot to the store; rings the bell when an item turned critical.
-fn on_poll(app: &mut App, update: Update) -> Vec<Effect> {
-    let polled = match &update {
-        Update::Polled {
-            source,
-            result: Ok(_),
-            ..
-        } => Some(*source),
-        _ => None,
-    };
-    let swarm_poll = match &update {
-        Update::Polled {
-            source,
-            at,
-            result: Ok(crate::state::Payload::Swarm(_)),
-        } => Some((*source, *at)),
-        _ => None,
-    };
-    if app.store.apply(update) {
-        app.dirty = true;
-    }
-    if let Some((source, at)) = swarm_poll {
-        super::swarm::on_poll(app, source, at);
-    }
-    match polled {
-        Some(source) if newly_critical(app, source) && app.bell => vec![Effect::Bell],
-        _ => Vec::new(),
-    }
-}
-
-/// Records which of the source's items are critical now; true when one turned
-/// critical since the last poll (never on a source's first poll: no ringing at start).
-fn newly_critical(app: &mut App, source: SourceId) -> bool {
-    let Some(s) = app.store.source(source) else {
-        return false;
-    };
-    let now: HashSet<String> = crate::status::source_items(s, app.now)
-        .into_iter()
-        .filter(|i| i.severity == crate::state::Severity::Critical)
-        .map(|i| i.id)
-        .collect();
-    match app.critical.insert(source, now) {
-        Some(before) => app.critical[&source].iter().any(|id| !before.contains(id)),
-        None => false,
-    }
-}
-
-fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if app.view.input.is_some() {
-        return input::on_input_key(app, key);
-    }
-    match app.view.overlays.last() {
-        Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
-        Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
-        Some(Overlay::Signal(_)) => return on_signal_key(app, key),
-        Some(Overlay::Form(_, FormPurpose::Silence { .. })) => {
-            return super::alerts::on_form_key(app, key);
-        }
-        Some(Overlay::Form(..)) => return super::swarm::on_form_key(app, key),
-        Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
-        Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
-        Some(Overlay::Dispatch(_)) => return pipelines::on_form_key(app, key),
-        Some(Overlay::Quit(_)) => return on_quit_key(app, key),
-        Some(Overlay::Help) => {
-            return match app.keymap.lookup(&key, &[Context::Global]) {
-                Some(Command::Quit) if is_ctrl(&key) => request_quit(app),
-                Some(Command::Back | Command::Help | Command::Quit) => {
-                    app.view.overlays.pop();
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            };
-        }
-        None => {}
-    }
-    match app.keymap.lookup(&key, &app.contexts()) {
-        // `q` closes the view it is in; only a Ctrl key quits from anywhere.
-        Some(Command::Quit) if !is_ctrl(&key) && is_nested(app) => back(app),
-        Some(cmd) => run_command(app, cmd),
-        None => Vec::new(),
-    }
-}
-
-fn is_ctrl(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL)
-}
-
-/// Whether a view is open inside the tab (a viewer, detail, zoom, list or drill-down).
-fn is_nested(app: &App) -> bool {
-    let v = &app.view;
-    v.text.is_some()
-        || match v.tab {
-            Tab::Containers => v.containers.detail.is_some(),
-            Tab::Metrics => v.metrics.zoomed,
-            Tab::Alerts => v.alerts.silences,
-            Tab::Models => v.models.model.is_some(),
-            Tab::Pipelines => v.pipelines.drill.is_some(),
-            Tab::Overview => false,
-        }
-}
-
-/// Quits, or first asks when actions are still in flight (they would be dropped).
-pub fn request_quit(app: &mut App) -> Vec<Effect> {
-    if app.in_flight.is_empty() {
-        return vec![Effect::Quit];
-    }
-    let in_flight = app
-        .in_flight
-        .iter()
-        .map(|a| format!("{} '{}' on {}", a.label(), a.target(), a.host()))
-        .collect();
-    if !matches!(app.view.overlays.last(), Some(Overlay::Quit(_))) {
-        app.view
-            .overlays
-            .push(Overlay::Quit(QuitView { in_flight }));
-    }
-    Vec::new()
-}
-
-/// `y` (or a Ctrl quit key) quits with actions in flight; any other key stays.
-fn on_quit_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let ctrl_quit =
-        is_ctrl(&key) && app.keymap.lookup(&key, &[Context::Global]) == Some(Command::Quit);
-    if key.code == KeyCode::Char('y') || ctrl_quit {
-        return vec![Effect::Quit];
-    }
-    app.view.overlays.pop();
-    Vec::new()
-}
-
-/// `y` confirms (twice for double-confirmed actions); any other key cancels.
-fn on_confirm_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(Overlay::Confirm(view)) = app.view.overlays.pop() else {
-        return Vec::new();
-    };
-    if key.code != KeyCode::Char('y') {
-        toast(
-            app,
-            format!("{} cancelled", view.action.label()),
-            ToastLevel::Info,
-        );
-        return Vec::new();
-    }
-    if view.action.needs_double_confirm() && !view.second {
-        app.view.overlays.push(Overlay::Confirm(ConfirmView {
-            second: true,
-            ..view
-        }));
-        return Vec::new();
-    }
-    let progress = format!("{} '{}'…", view.action.label(), view.action.target());
-    let until = app.now + chrono::Duration::minutes(5);
-    super::toast_until(app, progress, ToastLevel::Progress, until);
-    vec![Effect::Execute(view.action)]
-}
-
-fn on_signal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let cmd = app.keymap.lookup(&key, &[Context::List, Context::Global]);
-    let Some(Overlay::Signal(view)) = app.view.overlays.last_mut() else {
-        return Vec::new();
-    };
-    match (key.code, cmd) {
-        (KeyCode::Enter, _) => {
-            let SignalView {
-                source,
-                host,
-                id,
-                name,
-                selected,
-            } = view.clone();
-            let signal = KILL_SIGNALS
-                .get(selected)
-                .copied()
-                .unwrap_or("SIGTERM")
-                .to_owned();
-            let action = Action::Container {
-                source,
-                host,
-                id,
-                name,
-                op: ContainerOp::Kill(signal),
-            };
-            app.view.overlays.pop();
-            app.view.overlays.push(Overlay::Confirm(ConfirmView {
-                action,
-                second: false,
-            }));
-        }
-        (_, Some(Command::Down)) => view.selected = (view.selected + 1).min(KILL_SIGNALS.len() - 1),
-        (_, Some(Command::Up)) => view.selected = view.selected.saturating_sub(1),
-        (_, Some(Command::Quit)) if is_ctrl(&key) => return request_quit(app),
-        _ => {
-            app.view.overlays.pop();
-        }
-    }
-    Vec::new()
 }
 
 /// Runs one command as if its key had been pressed.
@@ -490,7 +205,7 @@ fn refresh(app: &mut App) -> Vec<Effect> {
 }
 
 /// Esc: closes the innermost view; on a tab reached by a jump, returns from it.
-fn back(app: &mut App) -> Vec<Effect> {
+pub(super) fn back(app: &mut App) -> Vec<Effect> {
     if app.view.text.take().is_some() {
         return vec![Effect::StopLogs];
     }

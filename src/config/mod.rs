@@ -4,6 +4,7 @@
 
 mod airflow;
 pub mod diagnostics;
+mod docker;
 pub mod duration;
 mod github;
 pub mod keymap;
