@@ -7,12 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::cells::{fit, fit_tail};
 use crate::state::Severity;
 use crate::state::health::format_age;
 use crate::state::swarm::{Node, NodeState, Service, Task};
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
+use crate::ui::widgets::fit::{fit, fit_tail};
 use crate::ui::widgets::table::{self, Column, Rows, TableView};
 use crate::view::Screen;
 use crate::view::containers::ContainersView;
