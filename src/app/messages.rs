@@ -29,7 +29,7 @@ pub fn open_toast(app: &mut App) -> Vec<Effect> {
 
 /// Enter on the focused change feed: opens the selected entry whole.
 pub fn open_feed_entry(app: &mut App) -> Vec<Effect> {
-    let ids = app.row_ids(Tab::Overview);
+    let ids = app.rows_of(Tab::Overview);
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let Some(id) = app
         .view
