@@ -65,25 +65,25 @@ def repo_json(full, default_branch):
 # in seconds (so far, for active runs), title, actor.
 RUNS = [
     (7311, "acme/shop-api", "CI", "main", "push", "in_progress", None, 2, 95,
-     "Retry payments on 503 with backoff", "mona"),
+     "Retry on 503s", "mona"),
     (7310, "acme/shop-web", "CI", "feature/checkout-v2", "pull_request", "queued", None, 3, 0,
-     "Checkout v2: new address form", "hubot"),
+     "Checkout v2 form", "hubot"),
     (7309, "acme/shop-api", "CI", "main", "push", "completed", "failure", 18, 194,
-     "Fix the flaky cache test", "octocat"),
+     "Fix flaky cache", "octocat"),
     (7308, "acme/shop-api", "Deploy", "main", "workflow_dispatch", "completed", "success", 47, 312,
      "Deploy", "mona"),
     (7307, "acme/shop-web", "CI", "main", "push", "completed", "success", 55, 141,
      "Bump vite to 5.4", "hubot"),
     (7306, "acme/shop-api", "CI", "dependabot/cargo/tokio-1.48", "pull_request", "completed",
-     "success", 130, 203, "Bump tokio from 1.47 to 1.48", "dependabot[bot]"),
+     "success", 130, 203, "Bump tokio to 1.48", "dependabot[bot]"),
     (7305, "acme/shop-web", "Deploy", "main", "workflow_dispatch", "completed", "cancelled", 190, 48,
      "Deploy", "octocat"),
     (7304, "acme/data-etl", "Nightly ETL", "trunk", "schedule", "completed", "failure", 410, 1260,
      "Nightly ETL", "github-actions[bot]"),
     (7303, "acme/data-etl", "CI", "trunk", "push", "completed", "success", 1500, 88,
-     "Load orders incrementally", "octocat"),
+     "Load orders daily", "octocat"),
     (7302, "acme/shop-api", "CI", "main", "push", "completed", "success", 1560, 187,
-     "Add /healthz to the API", "mona"),
+     "Add /healthz", "mona"),
     (7301, "acme/data-etl", "Nightly ETL", "trunk", "schedule", "completed", "success", 1850, 1174,
      "Nightly ETL", "github-actions[bot]"),
 ]
@@ -160,47 +160,60 @@ ACTIVE = {7311: 95}
 
 
 def job_states(run):
-    """Per job: (status, conclusion, steps as (name, status, conclusion, start, end))."""
-    rid, _, workflow, *_rest = run
-    status, conclusion = run[5], run[6]
+    """Per job: (name, status, conclusion, steps, start, end), steps as (name,
+    status, conclusion, start, end). The jobs run side by side, except the
+    last, which `needs` the others: it waits for them, and is skipped when one
+    failed."""
+    rid, workflow, status, conclusion = run[0], run[2], run[5], run[6]
     created = NOW - timedelta(minutes=run[7])
-    clock = created + timedelta(seconds=5)
     limit = created + timedelta(seconds=ACTIVE[rid]) if rid in ACTIVE else None
-    failed = False
+    jobs = JOBS.get(workflow, JOBS["CI"])
     out = []
-    for index, (name, steps) in enumerate(JOBS.get(workflow, JOBS["CI"])):
-        if status == "queued" or failed or (limit and clock >= limit):
-            skip = failed
-            out.append((name, "completed" if skip else "queued",
-                        "skipped" if skip else None, [], None, None))
+    for index, (name, steps) in enumerate(jobs):
+        last = index == len(jobs) - 1 and index > 0
+        if last:
+            ends = [j[5] for j in out]
+            if any(j[2] == "failure" for j in out):
+                out.append((name, "completed", "skipped", [], None, None))
+                continue
+            if None in ends or (limit and max(ends) >= limit):
+                out.append((name, "queued", None, [], None, None))
+                continue
+            start = max(ends)
+        else:
+            start = created + timedelta(seconds=5 + 2 * index)
+        if status == "queued":
+            out.append((name, "queued", None, [], None, None))
             continue
-        if status == "completed" and conclusion == "cancelled" and index > 0:
+        if conclusion == "cancelled" and last:
             out.append((name, "completed", "cancelled", [], None, None))
             continue
-        start, rows, job_end = clock, [], "success"
-        fail_at = FAILS.get((rid, index))
-        for number, (step, secs) in enumerate(steps, 1):
-            end = clock + timedelta(seconds=secs)
-            if job_end == "failure":
-                rows.append((step, "completed", "skipped", None, None))
-            elif limit and clock >= limit:
-                rows.append((step, "pending", None, None, None))
-            elif limit and end > limit:
-                rows.append((step, "in_progress", None, clock, None))
-                clock = limit
-                job_end = None
-            else:
-                bad = fail_at == number
-                rows.append((step, "completed", "failure" if bad else "success", clock, end))
-                clock = end
-                if bad:
-                    job_end = "failure"
-        if job_end is None:
-            out.append((name, "in_progress", None, rows, start, None))
-        else:
-            out.append((name, "completed", job_end, rows, start, clock))
-            failed = failed or job_end == "failure"
+        out.append(run_job(name, steps, start, limit, FAILS.get((rid, index))))
     return out
+
+
+def run_job(name, steps, start, limit, fail_at):
+    """One job's state: its steps run one after another from `start` until
+    `limit` (an active run's clock); step number `fail_at` fails."""
+    clock, rows, job_end = start, [], "success"
+    for number, (step, secs) in enumerate(steps, 1):
+        end = clock + timedelta(seconds=secs)
+        if job_end == "failure":
+            rows.append((step, "completed", "skipped", None, None))
+        elif job_end is None:
+            rows.append((step, "pending", None, None, None))
+        elif limit and end > limit:
+            rows.append((step, "in_progress", None, clock, None))
+            job_end = None
+        else:
+            bad = fail_at == number
+            rows.append((step, "completed", "failure" if bad else "success", clock, end))
+            clock = end
+            if bad:
+                job_end = "failure"
+    if job_end is None:
+        return (name, "in_progress", None, rows, start, None)
+    return (name, "completed", job_end, rows, start, clock)
 
 
 def jobs_json(run):
@@ -257,6 +270,12 @@ STEP_OUTPUT = {
         "test result: FAILED. 47 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
         "error: test failed, to rerun pass `--lib`",
     ],
+    "Run cargo build --locked": [
+        "    Updating crates.io index",
+        "  Downloaded 214 crates (21.4 MB) in 2.31s",
+        "   Compiling shop-api v2.14.0 (/home/runner/work/shop-api/shop-api)",
+        "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 1m 08s",
+    ],
     "Load warehouse": [
         "loading orders: 1204331 rows",
         "loading customers: 88410 rows",
@@ -271,6 +290,7 @@ def job_log(run, index):
     name, status, _, steps, _, _ = job_states(run)[index]
     if status != "completed":
         return None
+    sha = hashlib.sha1(f"{run[1]}{run[0]}".encode()).hexdigest()
     lines = []
     for step, _, conclusion, start, end in steps:
         if start is None:
@@ -278,8 +298,16 @@ def job_log(run, index):
         t = start
         stamp = lambda: t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{(len(lines) * 7919) % 10**7:07d}Z"
         if step == "Set up job":
-            body = [f"Current runner version: '2.321.0'", "##[group]Operating System",
-                    "Ubuntu", "24.04.1", "LTS", "##[endgroup]", f"Complete job name: {name}"]
+            body = ["Current runner version: '2.321.0'", "##[group]Operating System",
+                    "Ubuntu", "24.04.1", "LTS", "##[endgroup]", "##[group]Runner Image",
+                    "Image: ubuntu-24.04", "Version: 20251130.1.0", "##[endgroup]",
+                    f"Complete job name: {name}"]
+        elif step.startswith("Run actions/checkout"):
+            body = [f"##[group]{step}", "with:", f"  repository: {run[1]}",
+                    "  fetch-depth: 1", "##[endgroup]", f"Syncing repository: {run[1]}",
+                    "##[group]Fetching the repository",
+                    f"[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --depth=1 origin {sha}",
+                    "##[endgroup]", f"HEAD is now at {sha[:7]} {run[9]}"]
         else:
             command = step.removeprefix("Run ")
             body = [f"##[group]{step}", command, "shell: /usr/bin/bash -e {0}", "env:",
@@ -299,10 +327,11 @@ def find_run(repo, rid):
 
 
 class Fake(BaseHTTPRequestHandler):
-    server_version = "GitHub.com"
-    sys_version = ""
     token = None
     remaining = 4873
+
+    def version_string(self):
+        return "GitHub.com"
 
     def log_message(self, fmt, *args):  # quiet: the screenshots script reads stderr
         pass
