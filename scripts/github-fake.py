@@ -91,7 +91,7 @@ RUNS = [
 
 def user(login):
     kind = "Bot" if login.endswith("[bot]") else "User"
-    return {"login": login, "id": abs(hash(login)) % 100000, "type": kind}
+    return {"login": login, "id": sum(map(ord, login)) * 97, "type": kind}
 
 
 def run_json(r):
