@@ -26,8 +26,13 @@ use flightdeck::state::swarm::{
     Availability, CRASH_LOOP_FAILURES, Service, SwarmSnapshot, UpdateState,
 };
 use flightdeck::status::{self, Item};
+use std::sync::Arc;
+
+use flightdeck::sources::docker::events::{self, SwarmLink};
+use flightdeck::sources::docker::{Focus, SwarmFocus};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 /// Serialises the tests that change the swarm.
 static LOCK: Mutex<()> = Mutex::const_new(());
@@ -269,16 +274,51 @@ async fn a_crash_looping_service_is_critical_at_every_poll() {
 }
 
 #[tokio::test]
-async fn a_poll_costs_three_requests_and_one_more_the_first_time() {
+async fn a_poll_reads_tasks_only_of_services_not_settled_or_on_screen() {
     let Some(host) = swarm_host() else { return };
-    let mut source = SwarmSource::new(engine(&host));
-    read(&mut source).await;
-    assert_eq!(source.requests, 4, "/info, then services, tasks and nodes");
-    read(&mut source).await;
+    let (focus_tx, focus) = tokio::sync::watch::channel(Focus::default());
+    let link = Arc::new(SwarmLink::default());
+    let mut source = SwarmSource::new(engine(&host)).with_links(focus, Arc::clone(&link));
+    let first = read(&mut source).await;
     assert_eq!(
-        source.requests, 7,
-        "a known manager is not asked /info again"
+        source.requests, 4,
+        "/info, then services, all tasks and nodes"
     );
+    let web = service(&first, "fdstack_web").clone();
+    let second = read(&mut source).await;
+    // crasher and unplaceable are short of replicas: their tasks are read again
+    // (one filtered list); the settled web's are kept; nodes wait for an event.
+    assert_eq!(
+        source.requests, 6,
+        "services and the unsettled services' tasks"
+    );
+    let kept = |s: &SwarmSnapshot| {
+        let mut ids: Vec<&str> = s
+            .tasks
+            .iter()
+            .filter(|t| t.service_id == web.id)
+            .map(|t| t.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.join(",")
+    };
+    assert_eq!(kept(&first), kept(&second), "web's tasks are kept");
+    assert_eq!(service(&second, "fdstack_web").replicas_running, 3);
+    assert_eq!(second.nodes.len(), 3, "nodes are kept");
+
+    // A node event makes the next poll read the nodes.
+    link.note(&bollard::models::EventMessage {
+        typ: Some(bollard::models::EventMessageTypeEnum::NODE),
+        ..Default::default()
+    });
+    read(&mut source).await;
+    assert_eq!(source.requests, 9, "services, unsettled tasks and nodes");
+
+    // The nodes view on screen reads every task (nodes count them).
+    focus_tx.send_modify(|f| f.swarm = SwarmFocus::All);
+    let before = source.requests;
+    read(&mut source).await;
+    assert_eq!(source.requests - before, 2, "services and all tasks");
 }
 
 #[tokio::test]
@@ -427,10 +467,15 @@ async fn node_availability_changes_on_the_manager_and_back() {
     let Some(host) = swarm_host() else { return };
     let _guard = LOCK.lock().await;
     let client = client(&host);
-    let mut source = SwarmSource::new(engine(&host));
+    let (cancel, link) = follow_events(&client);
+    let (_focus_tx, focus) = tokio::sync::watch::channel(Focus::default());
+    let mut source = SwarmSource::new(engine(&host)).with_links(focus, Arc::clone(&link));
+    read(&mut source).await;
     cluster::set_availability(&client, &host, "worker2", Availability::Pause)
         .await
         .unwrap();
+    // Nodes are read again because the engine sent a `node` event, not by polling.
+    wait_for_node_event(&link).await;
     let paused = read(&mut source).await;
     let restore = cluster::set_availability(&client, &host, "worker2", Availability::Drain).await;
     let worker2 = paused
@@ -441,9 +486,36 @@ async fn node_availability_changes_on_the_manager_and_back() {
     assert_eq!(worker2.availability, Availability::Pause);
     assert_eq!(worker2.severity(), Severity::Warning);
     restore.unwrap();
+    wait_for_node_event(&link).await;
     let s = read(&mut source).await;
     let worker2 = s.nodes.iter().find(|n| n.hostname == "worker2").unwrap();
     assert_eq!(worker2.availability, Availability::Drain);
+    cancel.cancel();
+}
+
+/// Follows the manager's events as the Docker source does, into a Swarm link.
+fn follow_events(client: &Docker) -> (CancellationToken, Arc<SwarmLink>) {
+    let (cancel, link) = (CancellationToken::new(), Arc::new(SwarmLink::default()));
+    let sinks = events::Sinks {
+        dirty: Arc::default(),
+        lifecycle: Arc::default(),
+        refresh: Arc::default(),
+        swarm: Some(Arc::clone(&link)),
+    };
+    tokio::spawn(events::follow(client.clone(), sinks, cancel.clone()));
+    (cancel, link)
+}
+
+/// Waits (at most 10 s) until the event follower passed on a `node` event.
+async fn wait_for_node_event(link: &SwarmLink) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !link.events.lock().unwrap().nodes {
+        assert!(
+            Instant::now() < deadline,
+            "the manager sent no node event within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn replicas(spec: bollard::models::ServiceSpec) -> Option<i64> {
