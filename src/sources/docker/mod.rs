@@ -170,6 +170,10 @@ impl DockerSource {
     #[must_use]
     pub fn with_swarm(mut self, link: Arc<events::SwarmLink>) -> Self {
         self.swarm = Some(link);
+        // A connected source already follows events: follow them again with the link.
+        if let Some(client) = self.client.clone() {
+            self.start_events(&client);
+        }
         self
     }
 
