@@ -434,3 +434,84 @@ pub async fn set_availability(
         .await
         .map_err(|e| fail(&e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service as the list shows it: spec version, running and desired tasks.
+    fn wire(id: &str, version: u64, running: u64, desired: u64) -> WireService {
+        serde_json::from_value(serde_json::json!({
+            "ID": id,
+            "Version": {"Index": version},
+            "ServiceStatus": {"RunningTasks": running, "DesiredTasks": desired},
+        }))
+        .unwrap()
+    }
+
+    fn task(service: &str, state: &str, at: DateTime<Utc>) -> WireTask {
+        serde_json::from_value(serde_json::json!({
+            "ID": format!("{service}-{state}"),
+            "ServiceID": service,
+            "Status": {"State": state, "Timestamp": at.to_rfc3339()},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_services_on_screen_changed_short_or_failing_have_their_tasks_read() {
+        let now = Utc::now();
+        let old = now - TimeDelta::minutes(10);
+        let services = [
+            wire("settled", 5, 2, 2),
+            wire("respecced", 6, 2, 2),
+            wire("short", 5, 1, 2),
+            wire("named", 5, 2, 2),
+            wire("shown", 5, 2, 2),
+            wire("failing", 5, 2, 2),
+            wire("new", 1, 1, 1),
+        ];
+        let before: HashMap<String, Seen> = services
+            .iter()
+            .filter(|s| s.id.as_deref() != Some("new"))
+            .map(|s| (s.id.clone().unwrap(), seen(s)))
+            .map(|(id, s)| match id.as_str() {
+                "respecced" => (id, Seen { version: 5, ..s }),
+                _ => (id, s),
+            })
+            .collect();
+        let tasks: HashMap<String, Vec<WireTask>> = before
+            .keys()
+            .map(|id| {
+                let mut list = vec![task(id, "running", old)];
+                if id == "failing" {
+                    list.push(task(id, "failed", now - TimeDelta::minutes(1)));
+                }
+                if id == "settled" {
+                    list.push(task(id, "failed", old));
+                }
+                (id.clone(), list)
+            })
+            .collect();
+        let events = SwarmEvents {
+            services: HashSet::from(["named".to_owned()]),
+            nodes: false,
+        };
+        let focus = SwarmFocus::Service("shown".to_owned());
+        let wanted = plan(&services, &before, &tasks, &events, &focus, now);
+        assert_eq!(
+            wanted,
+            ["failing", "named", "new", "respecced", "short", "shown"],
+            "a failure older than the window does not count"
+        );
+        let quiet = plan(
+            &services[..1],
+            &before,
+            &tasks,
+            &SwarmEvents::default(),
+            &SwarmFocus::None,
+            now,
+        );
+        assert!(quiet.is_empty(), "{quiet:?}");
+    }
+}
