@@ -250,6 +250,7 @@ impl App {
         if self.view.tab != Tab::Containers {
             return focus;
         }
+        swarm::focus(self, &mut focus);
         let table = &self.view.tables[Tab::Containers.index()];
         let rows = containers_rows(&self.store, table, &self.view.containers);
         let ids: Vec<String> = rows.iter().map(ContainerRow::id).collect();
