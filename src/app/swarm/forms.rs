@@ -2,15 +2,12 @@
 //! availability for active/pause/drain; each becomes an `Action` confirmed with
 //! `(y/N)` naming the service or node and its engine.
 
-use crossterm::event::KeyEvent;
-
 use super::{ClusterMode, find_node, host_label, selected_row_id, target_service};
 use crate::actions::Action;
-use crate::app::effect::Effect;
 use crate::app::{App, refuse_read_only, toast};
 use crate::state::action::SwarmOp;
 use crate::state::swarm::Availability;
-use crate::view::form::{Field, FieldKind, Form, FormEvent};
+use crate::view::form::{Field, FieldKind, Form};
 use crate::view::{ConfirmView, FormPurpose, Overlay, ToastLevel};
 
 pub(super) fn confirm(app: &mut App, action: Action) {
@@ -120,28 +117,6 @@ pub const AVAILABILITIES: [Availability; 3] = [
 
 /// Most replicas the scale form accepts (a typo guard, not an engine limit).
 pub const MAX_REPLICAS: u64 = 1000;
-
-/// Keys of the scale and availability forms; Enter validates, then asks to confirm.
-pub fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(Overlay::Form(form, purpose)) = app.view.overlays.last_mut() else {
-        return Vec::new();
-    };
-    match form.on_key(key) {
-        FormEvent::Edited => {}
-        FormEvent::Cancel => {
-            app.view.overlays.pop();
-            toast(app, "cancelled".to_owned(), ToastLevel::Info);
-        }
-        FormEvent::Submit => match validate(form, purpose) {
-            Ok(action) => {
-                app.view.overlays.pop();
-                confirm(app, action);
-            }
-            Err(why) => form.error = Some(why),
-        },
-    }
-    Vec::new()
-}
 
 /// The action a filled-in scale or availability form asks for, or what is wrong.
 pub fn validate(form: &Form, purpose: &FormPurpose) -> Result<Action, String> {

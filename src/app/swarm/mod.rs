@@ -22,7 +22,7 @@ use crate::view::swarm::{
 mod forms;
 mod watch;
 
-pub use forms::{AVAILABILITIES, MAX_REPLICAS, on_form_key, validate};
+pub use forms::{AVAILABILITIES, MAX_REPLICAS, validate};
 pub use watch::{Progress, Watch, on_poll, progress, watch};
 
 /// Runs a Swarm command (cycle the view, logs, actions).
