@@ -30,6 +30,41 @@ pub struct Entry {
     pub outcome: &'static str,
     /// The error, when there was one.
     pub error: Option<String>,
+    /// What reverses it, for a reversible action that worked (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inverse: Option<Link>,
+    /// For an undo: the line of the action it reverses (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo_of: Option<Link>,
+}
+
+/// Another action, named as its own audit line names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// That line's time (absent for an inverse not run yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// What it does (`set_alias:champion`).
+    pub action: String,
+    /// Target id (`churn-classifier/2`).
+    pub target_id: String,
+}
+
+impl Link {
+    /// `action` as its audit line names it, run (or to run) at `at`.
+    fn new(action: &Action, at: Option<DateTime<Utc>>) -> Self {
+        let (name, target_id) = action.audit_name();
+        Link {
+            time: at.map(stamp),
+            action: name,
+            target_id,
+        }
+    }
+}
+
+/// The time as audit lines write it (RFC 3339, milliseconds, `Z`).
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl Entry {
@@ -42,8 +77,12 @@ impl Entry {
     ) -> Self {
         let (name, target_id) = action.audit_name();
         let error = error.map(|e| crate::sources::redact::strip_urls(&e));
+        let undo_of = match action {
+            Action::Undo(undo) => Some(Link::new(&undo.original, Some(undo.original_at))),
+            _ => None,
+        };
         Entry {
-            time: at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            time: stamp(at),
             user: local_user(),
             host: action.host().to_owned(),
             target: action.target().to_owned(),
@@ -51,7 +90,16 @@ impl Entry {
             action: name,
             outcome,
             error,
+            inverse: None,
+            undo_of,
         }
+    }
+
+    /// The same record naming what reverses the action.
+    #[must_use]
+    pub fn with_inverse(mut self, inverse: Option<&Action>) -> Self {
+        self.inverse = inverse.map(|a| Link::new(a, None));
+        self
     }
 }
 
@@ -150,6 +198,8 @@ mod tests {
             action: "restart".into(),
             outcome: "error",
             error: Some("x".into()),
+            inverse: None,
+            undo_of: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod msg;
 pub mod pipelines;
 pub mod run;
 pub mod swarm;
+pub mod undo;
 pub mod update;
 
 use std::collections::{HashMap, HashSet};
@@ -63,6 +64,8 @@ pub struct App {
     pub swarm_watch: Vec<swarm::Watch>,
     /// Actions handed to the executor that have not reported back yet.
     pub in_flight: Vec<crate::actions::Action>,
+    /// This session's reversible actions that worked, oldest first, for `:undo` and `u`.
+    pub undo: Vec<undo::Reversible>,
 }
 
 impl App {
@@ -118,6 +121,7 @@ impl App {
             user: crate::actions::audit::local_user(),
             swarm_watch: Vec::new(),
             in_flight: Vec::new(),
+            undo: Vec::new(),
         }
     }
 
