@@ -30,16 +30,6 @@ use flightdeck::state::container::ContainerState;
 use flightdeck::view::Overlay;
 use serde_json::Value;
 
-/// Returns from the test early when there is no MLflow server (never under `CI`).
-macro_rules! need_server {
-    () => {
-        match server() {
-            Some(url) => url,
-            None => return,
-        }
-    };
-}
-
 /// How long a container's new state may take to show in a poll.
 const SHOWS: Duration = Duration::from_secs(5);
 
@@ -110,46 +100,81 @@ fn toast(app: &App) -> String {
         .unwrap_or_default()
 }
 
-/// The headline: a mistaken promotion is one `:undo` and `y` away from reverted,
-/// on the server, audited as an undo of the promotion.
-#[tokio::test]
-async fn undo_of_an_alias_move_puts_the_alias_back_on_the_server() {
-    let url = need_server!();
+/// A seeded model whose alias flightdeck set, the executor that did it (writing
+/// to `audit`) and the app it reported to.
+struct Setup {
+    url: String,
+    api: Api,
+    model: String,
+    audit: std::path::PathBuf,
+    ex: Executor,
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+/// Seeds a model (`champion` → v2, `challenger` → v3), then sets `alias` to
+/// `version` through the executor and reports it to a fresh app.
+async fn set_through_flightdeck(alias: &str, version: &str) -> Option<Setup> {
+    let url = server()?;
     let api = Api::new(&url);
-    let seeded = seed(&api).await;
-    let model = seeded.model.as_str();
+    let model = seed(&api).await.model;
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.jsonl");
     let ex = mlflow_executor(&url, false, &audit);
     let mut app = mlflow_app();
+    let action = set_alias(&model, alias, version);
+    let done = ex.act(&action).await;
+    done.result.as_ref().unwrap();
+    report(&mut app, action, done);
+    Some(Setup {
+        url,
+        api,
+        model,
+        audit,
+        ex,
+        app,
+        _dir: dir,
+    })
+}
 
-    let promote = set_alias(model, "champion", "3");
-    let done = ex.act(&promote).await;
-    assert_eq!(done.inverse, Some(set_alias(model, "champion", "2")));
-    report(&mut app, promote, done);
-    assert_eq!(api.aliases(model).await[1], ("champion".into(), "3".into()));
+/// The headline: a mistaken promotion is one `:undo` and `y` away from reverted,
+/// on the server, audited as an undo of the promotion.
+#[tokio::test]
+async fn undo_of_an_alias_move_puts_the_alias_back_on_the_server() {
+    let Some(mut s) = set_through_flightdeck("champion", "3").await else {
+        return;
+    };
+    let model = s.model.clone();
+    assert_eq!(
+        s.app.undo[0].undo.inverse,
+        set_alias(&model, "champion", "2")
+    );
+    assert_eq!(
+        s.api.aliases(&model).await[1],
+        ("champion".into(), "3".into())
+    );
 
-    palette_undo(&mut app);
-    let screen = common::screen(&app, 120, 40);
+    palette_undo(&mut s.app);
+    let screen = common::screen(&s.app, 120, 40);
     assert!(
         screen.contains("Undo: move alias 'champion' back to version 2 of"),
         "{screen}"
     );
     assert!(screen.contains("on mlflow? (y/N)"), "{screen}");
-    let undo = confirm(&mut app);
-    let done = ex.act(&undo).await;
+    let undo = confirm(&mut s.app);
+    let done = s.ex.act(&undo).await;
     done.result.as_ref().unwrap();
     assert_eq!(done.inverse, None, "an undo is not itself undone");
     assert_eq!(
-        api.aliases(model).await,
+        s.api.aliases(&model).await,
         [
             ("challenger".to_owned(), "3".to_owned()),
             ("champion".to_owned(), "2".to_owned())
         ]
     );
-    report(&mut app, undo, done);
+    report(&mut s.app, undo, done);
 
-    let lines = audit_lines(&audit);
+    let lines = audit_lines(&s.audit);
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0]["action"], "set_alias:champion");
     assert_eq!(lines[0]["target_id"], format!("{model}/3"));
@@ -163,74 +188,52 @@ async fn undo_of_an_alias_move_puts_the_alias_back_on_the_server() {
     assert!(lines[1].get("inverse").is_none(), "{}", lines[1]);
 
     // Nothing is left to undo.
-    assert_eq!(palette_undo(&mut app), Vec::new());
-    assert!(
-        toast(&app).starts_with("nothing to undo"),
-        "{}",
-        toast(&app)
-    );
+    assert_eq!(palette_undo(&mut s.app), Vec::new());
+    let text = toast(&s.app);
+    assert!(text.starts_with("nothing to undo"), "{text}");
 }
 
 /// An alias that did not exist is deleted again; `u` on its feed line does it.
 #[tokio::test]
 async fn undo_of_a_new_alias_from_the_feed_deletes_it() {
-    let url = need_server!();
-    let api = Api::new(&url);
-    let seeded = seed(&api).await;
-    let model = seeded.model.as_str();
-    let dir = tempfile::tempdir().unwrap();
-    let ex = mlflow_executor(&url, false, &dir.path().join("audit.jsonl"));
-    let mut app = mlflow_app();
-
-    let staging = set_alias(model, "staging", "1");
-    let done = ex.act(&staging).await;
-    report(&mut app, staging, done);
+    let Some(mut s) = set_through_flightdeck("staging", "1").await else {
+        return;
+    };
+    let aliases = s.api.aliases(&s.model).await;
     assert!(
-        api.aliases(model)
-            .await
-            .contains(&("staging".into(), "1".into()))
+        aliases.contains(&("staging".into(), "1".into())),
+        "{aliases:?}"
     );
 
-    update(&mut app, common::ch('f'));
-    update(&mut app, common::ch('u'));
-    let screen = common::screen(&app, 80, 24);
+    update(&mut s.app, common::ch('f'));
+    update(&mut s.app, common::ch('u'));
+    let screen = common::screen(&s.app, 80, 24);
     assert!(screen.contains("delete the new alias"), "{screen}");
-    let undo = confirm(&mut app);
-    ex.act(&undo).await.result.unwrap();
-    let aliases = api.aliases(model).await;
+    let undo = confirm(&mut s.app);
+    s.ex.act(&undo).await.result.unwrap();
+    let aliases = s.api.aliases(&s.model).await;
     assert!(aliases.iter().all(|(a, _)| a != "staging"), "{aliases:?}");
 }
 
 /// An undo never overwrites a change made since: the alias moved on, so it stays.
 #[tokio::test]
 async fn undo_is_refused_when_the_alias_moved_since() {
-    let url = need_server!();
-    let api = Api::new(&url);
-    let seeded = seed(&api).await;
-    let model = seeded.model.as_str();
-    let dir = tempfile::tempdir().unwrap();
-    let ex = mlflow_executor(&url, false, &dir.path().join("audit.jsonl"));
-    let mut app = mlflow_app();
-
-    let promote = set_alias(model, "champion", "3");
-    let done = ex.act(&promote).await;
-    report(&mut app, promote, done);
-    api.post(
-        "registered-models/alias",
-        serde_json::json!({"name": model, "alias": "champion", "version": "1"}),
-    )
-    .await;
-    palette_undo(&mut app);
-    let undo = confirm(&mut app);
-    let err = ex.act(&undo).await.result.unwrap_err().to_string();
+    let Some(mut s) = set_through_flightdeck("champion", "3").await else {
+        return;
+    };
+    let moved = serde_json::json!({"name": s.model, "alias": "champion", "version": "1"});
+    s.api.post("registered-models/alias", moved).await;
+    palette_undo(&mut s.app);
+    let undo = confirm(&mut s.app);
+    let err = s.ex.act(&undo).await.result.unwrap_err().to_string();
     assert!(
         err.contains("now points at version 1, not on version 3"),
         "{err}"
     );
+    let aliases = s.api.aliases(&s.model).await;
     assert!(
-        api.aliases(model)
-            .await
-            .contains(&("champion".into(), "1".into()))
+        aliases.contains(&("champion".into(), "1".into())),
+        "{aliases:?}"
     );
 }
 
@@ -238,41 +241,33 @@ async fn undo_is_refused_when_the_alias_moved_since() {
 /// the alias stays where it is and the refusal is audited as an undo.
 #[tokio::test]
 async fn undo_under_read_only_changes_nothing() {
-    let url = need_server!();
-    let api = Api::new(&url);
-    let seeded = seed(&api).await;
-    let model = seeded.model.as_str();
-    let dir = tempfile::tempdir().unwrap();
-    let audit = dir.path().join("audit.jsonl");
-    let promote = set_alias(model, "champion", "3");
-    let done = mlflow_executor(&url, false, &audit).act(&promote).await;
-    let mut app = mlflow_app();
-    report(&mut app, promote.clone(), done);
+    let Some(mut s) = set_through_flightdeck("champion", "3").await else {
+        return;
+    };
+    s.app.read_only = true;
+    assert_eq!(palette_undo(&mut s.app), Vec::new());
+    assert!(s.app.view.overlays.is_empty(), "{:?}", s.app.view.overlays);
+    assert!(toast(&s.app).contains("read-only"), "{}", toast(&s.app));
+    update(&mut s.app, common::ch('f'));
+    assert_eq!(update(&mut s.app, common::ch('u')), Vec::new());
+    assert!(s.app.view.overlays.is_empty());
 
-    app.read_only = true;
-    assert_eq!(palette_undo(&mut app), Vec::new());
-    assert!(app.view.overlays.is_empty(), "{:?}", app.view.overlays);
-    assert!(toast(&app).contains("read-only"), "{}", toast(&app));
-    update(&mut app, common::ch('f'));
-    assert_eq!(update(&mut app, common::ch('u')), Vec::new());
-    assert!(app.view.overlays.is_empty());
-
-    let undo = Action::Undo(Box::new(app.undo[0].undo.clone()));
-    let refused = mlflow_executor(&url, true, &audit).act(&undo).await;
+    let undo = Action::Undo(Box::new(s.app.undo[0].undo.clone()));
+    let refused = mlflow_executor(&s.url, true, &s.audit).act(&undo).await;
     assert!(matches!(refused.result, Err(SourceError::ReadOnly)));
     assert_eq!(refused.inverse, None);
+    let aliases = s.api.aliases(&s.model).await;
     assert!(
-        api.aliases(model)
-            .await
-            .contains(&("champion".into(), "3".into()))
+        aliases.contains(&("champion".into(), "3".into())),
+        "{aliases:?}"
     );
-    let lines = audit_lines(&audit);
+    let lines = audit_lines(&s.audit);
     assert_eq!(lines[1]["outcome"], "refused");
     assert_eq!(lines[1]["undo_of"]["time"], lines[0]["time"]);
     // Refused, so it is still there to undo once writable.
-    app.read_only = false;
-    report(&mut app, undo, refused);
-    assert!(!app.undo[0].undone);
+    s.app.read_only = false;
+    report(&mut s.app, undo, refused);
+    assert!(!s.app.undo[0].undone);
 }
 
 /// A container stopped from flightdeck is started again by `:undo`, for real.

@@ -40,8 +40,8 @@ pub struct Undo {
 /// changed nothing (an alias set to the version it already had).
 pub fn inverse(action: &Action, prior: &Prior) -> Option<Action> {
     match (action, prior) {
-        (Action::Container { op, .. }, _) => container(action, op),
-        (Action::Swarm { op, .. }, _) => swarm(action, *op, prior),
+        (Action::Container { .. }, _) => container(action),
+        (Action::Swarm { .. }, _) => swarm(action, prior),
         (Action::Silence { source, host, .. }, Prior::Silence(id)) => Some(Action::ExpireSilence {
             source: *source,
             host: host.clone(),
@@ -52,78 +52,52 @@ pub fn inverse(action: &Action, prior: &Prior) -> Option<Action> {
         }
         (
             Action::Dag {
-                source,
-                host,
-                dag_id,
                 run_id: None,
                 op: DagOp::Pause(paused),
+                ..
             },
             _,
-        ) => Some(Action::Dag {
-            source: *source,
-            host: host.clone(),
-            dag_id: dag_id.clone(),
-            run_id: None,
-            op: DagOp::Pause(!paused),
-        }),
+        ) => {
+            let mut back = action.clone();
+            if let Action::Dag { op, .. } = &mut back {
+                *op = DagOp::Pause(!paused);
+            }
+            Some(back)
+        }
         _ => None,
     }
 }
 
 /// Stop ↔ start, pause ↔ unpause.
-fn container(action: &Action, op: &ContainerOp) -> Option<Action> {
-    let back = match op {
+fn container(action: &Action) -> Option<Action> {
+    let mut back = action.clone();
+    let Action::Container { op, .. } = &mut back else {
+        return None;
+    };
+    *op = match op {
         ContainerOp::Stop => ContainerOp::Start,
         ContainerOp::Start => ContainerOp::Stop,
         ContainerOp::Pause => ContainerOp::Unpause,
         ContainerOp::Unpause => ContainerOp::Pause,
         ContainerOp::Restart | ContainerOp::Kill(_) | ContainerOp::Remove => return None,
     };
-    let Action::Container {
-        source,
-        host,
-        id,
-        name,
-        ..
-    } = action
-    else {
-        return None;
-    };
-    Some(Action::Container {
-        source: *source,
-        host: host.clone(),
-        id: id.clone(),
-        name: name.clone(),
-        op: back,
-    })
+    Some(back)
 }
 
 /// Scale back to the old replica count; set the old availability again.
-fn swarm(action: &Action, op: SwarmOp, prior: &Prior) -> Option<Action> {
-    let back = match (op, prior) {
+fn swarm(action: &Action, prior: &Prior) -> Option<Action> {
+    let mut back = action.clone();
+    let Action::Swarm { op, .. } = &mut back else {
+        return None;
+    };
+    *op = match (*op, prior) {
         (SwarmOp::Scale(n), Prior::Replicas(before)) if n != *before => SwarmOp::Scale(*before),
         (SwarmOp::Availability(a), Prior::Availability(before)) if a != *before => {
             SwarmOp::Availability(*before)
         }
         _ => return None,
     };
-    let Action::Swarm {
-        source,
-        host,
-        id,
-        name,
-        ..
-    } = action
-    else {
-        return None;
-    };
-    Some(Action::Swarm {
-        source: *source,
-        host: host.clone(),
-        id: id.clone(),
-        name: name.clone(),
-        op: back,
-    })
+    Some(back)
 }
 
 /// An alias set or moved goes back to its old version, or is deleted when it had
