@@ -75,14 +75,8 @@ impl Executor {
         audit: AuditLog,
     ) -> Self {
         Executor {
-            docker: HashMap::new(),
             configs,
-            alertmanager: HashMap::new(),
-            mlflow: HashMap::new(),
-            github: HashMap::new(),
-            airflow: HashMap::new(),
-            read_only,
-            audit,
+            ..Executor::new(HashMap::new(), read_only, audit)
         }
     }
 

@@ -41,7 +41,7 @@ pub fn open_feed_entry(app: &mut App) -> Vec<Effect> {
 
 /// The id of the change feed's line under the cursor, as shown (filtered).
 pub fn selected_feed_id(app: &App) -> Option<u64> {
-    let ids = app.row_ids(Tab::Overview);
+    let ids = app.rows_of(Tab::Overview);
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let index = app.view.overview.feed.position(&refs)?;
     ids.get(index)?.parse().ok()

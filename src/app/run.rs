@@ -213,12 +213,13 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             Effect::FollowServiceLogs {
                 source,
                 service,
+                name,
                 tasks,
                 stream_id,
             } => {
                 ctx.pollers.follow_service_logs(
                     source,
-                    &service,
+                    (service, name),
                     tasks,
                     stream_id,
                     &ctx.tx,
