@@ -221,7 +221,7 @@ commands! {
     OpenBuildRun "open_build_run": Global, view, ["b"], "open build run";
     // -- undo
     /// Undo the newest reversible action of this session that worked (asks first).
-    Undo "undo": Global, action, [], "undo the newest action";
+    Undo "undo": Global, action, [], "undo newest action";
     /// Undo the action on the selected line of the Overview's change feed (asks first).
     UndoSelected "undo_selected": List, action, ["u"], "undo selected action";
     // -- swarm: services, tasks and nodes in the Containers tab
