@@ -217,4 +217,51 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
     }
+
+    /// The fields its JSON line has (none when it does not serialise to an object).
+    fn keys(entry: &Entry) -> Vec<String> {
+        match serde_json::to_value(entry) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_reversible_actions_and_undos_add_fields() {
+        let base = [
+            "action",
+            "error",
+            "host",
+            "outcome",
+            "target",
+            "target_id",
+            "time",
+            "user",
+        ];
+        assert_eq!(keys(&entry()), base);
+        let stop = Action::Container {
+            source: crate::state::SourceId(0),
+            host: "docker local".into(),
+            id: "abc".into(),
+            name: "web".into(),
+            op: crate::state::action::ContainerOp::Stop,
+        };
+        let inverse = crate::state::undo::inverse(&stop, &crate::state::undo::Prior::Nothing);
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let done = Entry::new(&stop, at, "ok", None).with_inverse(inverse.as_ref());
+        let link = done.inverse.clone().unwrap();
+        assert_eq!((link.action.as_str(), link.time), ("start", None));
+        let undo = Action::Undo(Box::new(crate::state::undo::Undo {
+            original: stop,
+            original_at: at,
+            inverse: inverse.unwrap(),
+        }));
+        let undone = Entry::new(&undo, at, "ok", None);
+        assert_eq!(undone.action, "start");
+        let of = undone.undo_of.clone().unwrap();
+        assert_eq!(of.time.as_deref(), Some(done.time.as_str()));
+        assert_eq!(of.action, "stop");
+        assert!(keys(&undone).contains(&"undo_of".to_owned()));
+        assert!(!keys(&undone).contains(&"inverse".to_owned()));
+    }
 }
