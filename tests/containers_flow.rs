@@ -299,6 +299,7 @@ fn action_result_toasts_and_refreshes_its_source() {
         action: action.clone(),
         at: at(5),
         result: Ok(()),
+        inverse: None,
     };
     assert_eq!(
         update(&mut a, Msg::Source(done)),
@@ -312,6 +313,7 @@ fn action_result_toasts_and_refreshes_its_source() {
         action,
         at: at(6),
         result: Err(SourceError::ReadOnly),
+        inverse: None,
     };
     update(&mut a, Msg::Source(failed));
     let toast = a.view.toast.as_ref().unwrap();

@@ -307,6 +307,7 @@ fn a_scale_reports_progress_then_its_outcome_in_a_toast_and_the_feed() {
         action,
         at: recorded_at(),
         result: Ok(()),
+        inverse: None,
     };
     update(&mut a, Msg::Source(done));
     // The manager took the new count; two tasks are still shutting down.

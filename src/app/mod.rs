@@ -16,6 +16,7 @@ pub mod msg;
 pub mod pipelines;
 pub mod run;
 pub mod swarm;
+pub mod undo;
 pub mod update;
 
 use std::cell::RefCell;
@@ -65,6 +66,8 @@ pub struct App {
     pub swarm_watch: Vec<swarm::Watch>,
     /// Actions handed to the executor that have not reported back yet.
     pub in_flight: Vec<crate::actions::Action>,
+    /// This session's reversible actions that worked, oldest first, for `:undo` and `u`.
+    pub undo: Vec<undo::Reversible>,
     /// The row ids of the tab last asked for, kept while only the selection moves.
     rows: RefCell<Option<(Tab, Arc<Vec<String>>)>>,
 }
@@ -122,6 +125,7 @@ impl App {
             user: crate::actions::audit::local_user(),
             swarm_watch: Vec::new(),
             in_flight: Vec::new(),
+            undo: Vec::new(),
             rows: RefCell::new(None),
         }
     }

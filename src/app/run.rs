@@ -267,6 +267,7 @@ fn execute(app: &mut App, action: Action, ctx: &mut Ctx, tui: &mut Tui) {
             action: e.into_inner(),
             at: Utc::now(),
             result: Err(SourceError::Other(why)),
+            inverse: None,
         };
         let more = update(app, Msg::Source(done));
         run_effects(app, more, ctx, tui);

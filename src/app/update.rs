@@ -125,6 +125,8 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::TabMetrics => return switch_tab(app, Tab::Metrics),
         Command::TabAlerts => return switch_tab(app, Tab::Alerts),
         Command::Refresh => return refresh(app),
+        Command::Undo => return super::undo::undo_newest(app),
+        Command::UndoSelected => return super::undo::undo_selected(app),
         Command::Up => move_rows(app, -1),
         Command::Down => move_rows(app, 1),
         Command::PageUp => move_rows(app, -page.cast_signed()),

@@ -371,13 +371,14 @@ async fn update_service(
         .map_err(|e| errors::map(target, &e))
 }
 
-/// Sets a replicated service's replica count on the manager at `target`.
+/// Sets a replicated service's replica count on the manager at `target`; returns
+/// the count it had before (for undo; `None` when the spec had none).
 pub async fn scale(
     client: &Docker,
     target: &str,
     service: &str,
     replicas: u64,
-) -> Result<(), SourceError> {
+) -> Result<Option<u64>, SourceError> {
     let (id, mut spec, version) = service_spec(client, target, service).await?;
     let Some(replicated) = spec.mode.as_mut().and_then(|m| m.replicated.as_mut()) else {
         return Err(SourceError::Other(format!(
@@ -386,8 +387,10 @@ pub async fn scale(
     };
     let count = i64::try_from(replicas)
         .map_err(|_| SourceError::Other(format!("{replicas} replicas is too many")))?;
+    let before = replicated.replicas.and_then(|n| u64::try_from(n).ok());
     replicated.replicas = Some(count);
-    update_service(client, target, (id, spec, version), false).await
+    update_service(client, target, (id, spec, version), false).await?;
+    Ok(before)
 }
 
 /// Restarts every task of a service, one batch at a time (`docker service update --force`).
@@ -409,13 +412,14 @@ pub async fn rollback(client: &Docker, target: &str, service: &str) -> Result<()
     update_service(client, target, current, true).await
 }
 
-/// Sets a node's availability (active, pause, drain).
+/// Sets a node's availability (active, pause, drain); returns the one it had
+/// before (for undo).
 pub async fn set_availability(
     client: &Docker,
     target: &str,
     node: &str,
     availability: Availability,
-) -> Result<(), SourceError> {
+) -> Result<Availability, SourceError> {
     let fail = |e: &Error| errors::map(target, e);
     let current = client.inspect_node(node).await.map_err(|e| fail(&e))?;
     let version = current.version.and_then(|v| v.index).unwrap_or(0);
@@ -423,6 +427,7 @@ pub async fn set_availability(
         SourceError::Other(format!("node '{node}': version {version} is too large"))
     })?;
     let mut spec = current.spec.unwrap_or_default();
+    let before = swarm::availability(spec.availability);
     spec.availability = Some(match availability {
         Availability::Active => NodeSpecAvailabilityEnum::ACTIVE,
         Availability::Pause => NodeSpecAvailabilityEnum::PAUSE,
@@ -432,7 +437,8 @@ pub async fn set_availability(
     client
         .update_node(&id, spec, UpdateNodeOptions { version })
         .await
-        .map_err(|e| fail(&e))
+        .map_err(|e| fail(&e))?;
+    Ok(before)
 }
 
 #[cfg(test)]

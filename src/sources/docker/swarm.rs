@@ -216,11 +216,7 @@ fn node(n: &WireNode, tasks: &[Task]) -> Option<Node> {
             _ => NodeRole::Worker,
         },
         manager_status,
-        availability: match spec.and_then(|s| s.availability) {
-            Some(NodeSpecAvailabilityEnum::DRAIN) => Availability::Drain,
-            Some(NodeSpecAvailabilityEnum::PAUSE) => Availability::Pause,
-            _ => Availability::Active,
-        },
+        availability: availability(spec.and_then(|s| s.availability)),
         state: match n.status.as_ref().and_then(|s| s.state) {
             Some(WireNodeState::READY) => NodeState::Ready,
             Some(WireNodeState::DOWN) => NodeState::Down,
@@ -236,6 +232,15 @@ fn node(n: &WireNode, tasks: &[Task]) -> Option<Node> {
         version: n.version.as_ref().and_then(|v| v.index).unwrap_or(0),
         id,
     })
+}
+
+/// A node's availability in flightdeck's words (absent: active, the engine's default).
+pub(super) fn availability(wire: Option<NodeSpecAvailabilityEnum>) -> Availability {
+    match wire {
+        Some(NodeSpecAvailabilityEnum::DRAIN) => Availability::Drain,
+        Some(NodeSpecAvailabilityEnum::PAUSE) => Availability::Pause,
+        _ => Availability::Active,
+    }
 }
 
 #[cfg(test)]
