@@ -102,6 +102,11 @@ pub enum Update {
         /// Whether it worked.
         result: Result<(), SourceError>,
     },
+    /// A file was written off the event loop (an incident snapshot).
+    Saved {
+        /// Its path, or why it could not be written.
+        result: Result<String, String>,
+    },
     /// The poller task died; the pane says so instead of going quiet.
     Crashed {
         /// Which source's poller died.
