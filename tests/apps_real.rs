@@ -160,3 +160,92 @@ async fn the_snapshot_carries_the_last_lines_of_a_failed_container() {
     let json = flightdeck::status::snapshot::to_json(&snap, &secrets);
     assert!(!json.contains("s3cr3t") && json.contains("line 150"));
 }
+
+/// Runs the built binary with a clean environment but for `GITHUB_TOKEN`.
+fn flightdeck(args: Vec<String>) -> (Option<i32>, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("GITHUB_TOKEN", "ghp_apps_test_token_0123456789")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+/// The (kind, id) of the items of `list` that are not ok, sorted; apps left out on request.
+fn non_ok(list: &serde_json::Value, skip_apps: bool) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] != "ok" && !(skip_apps && i["kind"] == "app"))
+        .map(|i| (i["kind"].to_string(), i["id"].to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_snapshot_command_lists_what_status_lists_and_hides_the_token() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let server = github().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.toml");
+    let text = format!(
+        "docker = []\n[github]\napi_url = '{}'\nrepos = ['acme/shop']\n\
+         [[app]]\nname = 'shop'\nrepo = 'acme/shop'\n",
+        server.uri()
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = dir.path().join("snap.json");
+    let cfg = config.to_str().unwrap().to_owned();
+    let args = vec![
+        "--config".to_owned(),
+        cfg.clone(),
+        "snapshot".to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+        "--out".to_owned(),
+        out.to_str().unwrap().to_owned(),
+    ];
+    let (code, _, err) = tokio::task::spawn_blocking(move || flightdeck(args))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !written.contains("ghp_apps_test_token"),
+        "the token never appears"
+    );
+    let snap: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let args = vec![
+        "--config".to_owned(),
+        cfg,
+        "status".to_owned(),
+        "--json".to_owned(),
+    ];
+    let (code, status, err) = tokio::task::spawn_blocking(move || flightdeck(args))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(2), "the failed CI run is critical: {err}");
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    let listed = non_ok(&snap["attention"], false);
+    assert_eq!(listed, non_ok(&status["items"], true));
+    // The newest default-branch run of each workflow failed: CI #5 and Build image #4.
+    let runs = ["\"4004\"", "\"4005\""].map(|id| ("\"pipeline_run\"".to_owned(), id.to_owned()));
+    assert_eq!(listed, runs);
+    assert_eq!(snap["apps"][0]["severity"], "critical");
+    let app = status["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "app");
+    assert_eq!(app.unwrap()["build"], "CI #5 failure");
+}
