@@ -10,12 +10,14 @@
 mod docker_fixtures;
 #[path = "common/github.rs"]
 mod gh;
+#[path = "common/mlflow.rs"]
+mod ml;
 
 use std::time::Duration;
 
 use chrono::Utc;
 use docker_fixtures::{Engine, Fixture, REVISION};
-use flightdeck::config::{AppSpec, Selector};
+use flightdeck::config::{AppSpec, ModelRef, Selector};
 use flightdeck::sources::{Payload, Source, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::apps::{PartKind, join};
 use flightdeck::state::{Severity, Store};
@@ -248,4 +250,58 @@ async fn the_snapshot_command_lists_what_status_lists_and_hides_the_token() {
         .iter()
         .find(|i| i["kind"] == "app");
     assert_eq!(app.unwrap()["build"], "CI #5 failure");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_part_reads_the_alias_and_its_commit_from_the_real_mlflow() {
+    let Some(url) = ml::server() else { return };
+    if !docker_fixtures::engine() {
+        return;
+    }
+    let seeded = ml::seed(&ml::Api::new(&url)).await;
+    let fx = Fixture::new();
+    // The app runs the commit champion (v2) was trained on.
+    let label = format!("org.opencontainers.image.revision={}", ml::commit(2));
+    let started = fx.run(
+        "model",
+        &["--label", &label],
+        &["sh", "-c", docker_fixtures::IDLE],
+    );
+    Fixture::wait_ready(&started);
+    let mut engine = Engine::connect();
+    let mut mlflow =
+        flightdeck::sources::mlflow::MlflowSource::new(&ml::config(&url, &[&seeded.model]));
+    let mut store = Store::new(vec![
+        spec(SourceKind::Docker, "local"),
+        spec(SourceKind::Mlflow, "mlflow"),
+    ]);
+    store.apply(Update::Polled {
+        source: SourceId(0),
+        at: Utc::now(),
+        result: Ok(Payload::Containers(engine.poll().await)),
+    });
+    store.apply(Update::Polled {
+        source: SourceId(1),
+        at: Utc::now(),
+        result: mlflow.poll().await,
+    });
+    let part = |alias: &str| {
+        let app = AppSpec {
+            name: "scoring".into(),
+            containers: vec![Selector::Name(started.name.clone())],
+            model: Some(ModelRef::parse(&format!("{}@{alias}", seeded.model)).unwrap()),
+            ..AppSpec::default()
+        };
+        let joined = join(&store, &app, Utc::now());
+        let p = joined.part(PartKind::Model).unwrap();
+        (p.word.clone(), p.severity)
+    };
+    let trained_here = "champion → v2 READY, trained on the deployed commit";
+    assert_eq!(part("champion"), (trained_here.to_owned(), Severity::Ok));
+    let elsewhere = "challenger → v3 READY, trained on another commit";
+    assert_eq!(part("challenger"), (elsewhere.to_owned(), Severity::Ok));
+    assert_eq!(
+        part("nope"),
+        ("no nope alias".to_owned(), Severity::Critical)
+    );
 }
