@@ -243,6 +243,12 @@ fn deploy(store: &Store, app: &AppSpec, deployed: &[String]) -> Option<Part> {
         None => (Severity::Warning, format!("{short} not in recent CI runs")),
     };
     let mut part = Part::new(PartKind::Deploy, severity, word);
+    // Enter on the part opens the run that built what runs.
+    part.link = crate::state::trace::run_for_commit(store, &commit).map(|(source, run)| Link {
+        kind: "pipeline_run",
+        source,
+        id: run.id.to_string(),
+    });
     for (c, lag) in &lags {
         let short: String = c.chars().take(7).collect();
         part.details.push(match lag {

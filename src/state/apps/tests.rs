@@ -127,6 +127,11 @@ fn deploy_lag_counts_newer_successful_runs_and_only_warns() {
     let deploy = app.part(PartKind::Deploy).unwrap();
     assert_eq!(deploy.word, format!("{} 2 runs behind", &sha(2)[..7]));
     assert_eq!(deploy.severity, Severity::Warning);
+    assert_eq!(
+        deploy.link.as_ref().unwrap().id,
+        "2",
+        "opens the run that built it"
+    );
     assert_eq!(app.severity, Severity::Warning, "lag alone warns");
     assert_eq!(app.part(PartKind::Containers).unwrap().word, "1/1 ok");
 }
