@@ -12,6 +12,7 @@ Examples:
   flightdeck --read-only --theme mono         look, never touch, no colours
   flightdeck status                           one-line health summary (exit 0/1/2/3)
   flightdeck status --json | jq .items        machine-readable status for scripts
+  flightdeck snapshot --out incident.md       an incident report to paste (Markdown)
   flightdeck config check --config ./fd.toml  validate a config file
   mkdir -p ~/.config/flightdeck && flightdeck config example > ~/.config/flightdeck/config.toml";
 
@@ -52,12 +53,34 @@ pub enum Cmd {
         #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = timeout)]
         timeout: Duration,
     },
+    /// Poll every configured source once and print an incident report: the status,
+    /// what needs attention, every app, failing containers' last log lines, firing alerts.
+    Snapshot {
+        /// Markdown for people or JSON for scripts.
+        #[arg(long, value_enum, default_value = "md")]
+        format: SnapshotFormat,
+        /// Write the report to this file (mode 0600) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Longest time to wait for all sources, then for the logs, e.g. "10s" (1s to 1h).
+        #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = timeout)]
+        timeout: Duration,
+    },
     /// Work with the config file.
     Config {
         /// What to do with it.
         #[command(subcommand)]
         action: ConfigCmd,
     },
+}
+
+/// The format of `flightdeck snapshot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SnapshotFormat {
+    /// Markdown, to paste into an incident channel.
+    Md,
+    /// One JSON object.
+    Json,
 }
 
 /// A `config` subcommand.

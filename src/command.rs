@@ -120,6 +120,8 @@ commands! {
     Suspend "suspend": Global, view, ["ctrl-z"], "suspend to shell";
     /// List the latest messages (toasts) in full, newest first.
     Messages "messages": Global, view, [], "recent messages";
+    /// Write an incident snapshot (status, attention, apps, feed, logs, alerts) to a file.
+    Snapshot "snapshot": Global, view, [], "write an incident snapshot file";
     // -- lists and tables
     /// Move the selection up one row.
     Up "up": List, view, ["k", "up"], "up";

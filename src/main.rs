@@ -54,6 +54,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             action: ConfigCmd::Check,
         }) => Ok(config_check(cli)),
         Some(Cmd::Status { json, timeout }) => Ok(status_command(cli, *json, *timeout)),
+        Some(Cmd::Snapshot {
+            format,
+            out,
+            timeout,
+        }) => Ok(snapshot_command(cli, *format, out.as_deref(), *timeout)),
         None => dashboard(cli),
     }
 }
@@ -105,6 +110,46 @@ fn status_command(cli: &Cli, json: bool, timeout: Duration) -> ExitCode {
         eprintln!("error: {e:#}");
         unknown
     })
+}
+
+fn snapshot_command(
+    cli: &Cli,
+    format: cli::SnapshotFormat,
+    out: Option<&std::path::Path>,
+    timeout: Duration,
+) -> ExitCode {
+    let loaded = match config::load(cli.config.as_deref(), &env) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let run = || -> anyhow::Result<()> {
+        let _log = start_logging(cli)?;
+        let rt = runtime()?;
+        let snap = rt.block_on(status::snapshot::take(&loaded.config, timeout));
+        let secrets = rt.block_on(status::snapshot::secrets(&loaded.config, &env));
+        let text = match format {
+            cli::SnapshotFormat::Md => status::snapshot::markdown(&snap, &secrets),
+            cli::SnapshotFormat::Json => status::snapshot::to_json(&snap, &secrets) + "\n",
+        };
+        match out {
+            Some(path) => {
+                status::snapshot::write_private(path, &text).map_err(anyhow::Error::msg)?;
+                eprintln!("snapshot written to '{}'", path.display());
+            }
+            None => print!("{text}"),
+        }
+        Ok(())
+    };
+    run().map_or_else(
+        |e| {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        },
+        |()| ExitCode::SUCCESS,
+    )
 }
 
 fn dashboard(cli: &Cli) -> anyhow::Result<ExitCode> {

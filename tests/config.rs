@@ -319,6 +319,7 @@ fn example_commented_out_sections_parse_when_turned_on() {
     assert_eq!(config.docker.len(), 2);
     assert_eq!(config.prometheus.unwrap().panels.len(), 2);
     assert!(config.github.is_some() && config.mlflow.is_some() && config.alertmanager.is_some());
+    assert_eq!(config.apps.len(), 1);
 }
 
 #[tokio::test]

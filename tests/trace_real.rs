@@ -15,17 +15,9 @@ use chrono::Utc;
 use docker_fixtures::{Engine, Fixture, REVISION};
 use flightdeck::sources::{Payload, Source, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::{Store, trace};
-use gh::{RunSpec, rate_headers, repo_json, run_json, runs_json};
+use gh::{RunSpec, ok_json as ok, repo_json, run_json, runs_json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    let mut t = ResponseTemplate::new(200).set_body_json(body);
-    for (k, v) in rate_headers(4990) {
-        t = t.insert_header(k, v.as_str());
-    }
-    t
-}
+use wiremock::{Mock, MockServer};
 
 /// A fake with one repository whose only run built `sha`.
 async fn github_with_run_of(sha: &str) -> MockServer {

@@ -65,6 +65,8 @@ pub enum Effect {
     LoadDispatch(DispatchTarget),
     /// Stop following the log.
     StopLogs,
+    /// Write an incident snapshot of the store (with failing containers' logs) to a file.
+    Snapshot,
     /// Write text to a new file in the current directory.
     Save {
         /// A name for the file (`web-1`), sanitised by the loop.

@@ -54,6 +54,10 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Update::Saved { result } => {
+            super::update::saved(app, result);
+            Vec::new()
+        }
         update @ Update::RunDetail { .. } => {
             models::on_run(app, update);
             Vec::new()

@@ -2,6 +2,7 @@
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
 pub mod alerts;
+mod card;
 pub mod choosers;
 pub mod containers;
 pub mod copy;
@@ -159,7 +160,12 @@ impl App {
             Tab::Overview if self.view.overview.feed_focus => {
                 crate::view::overview::feed_ids(&self.store.feed, &self.view.overview.feed)
             }
-            Tab::Overview => self.attention().iter().map(Attention::row_id).collect(),
+            Tab::Overview if self.view.overview.card.is_some() => self
+                .screen()
+                .card()
+                .map(|a| crate::view::overview::card_ids(&a))
+                .unwrap_or_default(),
+            Tab::Overview => self.screen().overview_ids(),
             Tab::Containers
                 if self.view.containers.mode != crate::view::swarm::ClusterMode::Containers =>
             {

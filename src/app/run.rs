@@ -145,6 +145,7 @@ fn send_focus(app: &App, ctx: &Ctx) {
 /// Builds the store, starts the pollers and the executor.
 fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) -> (App, Ctx) {
     let mut store = Store::new(crate::sources::build::specs(config));
+    store.apps.clone_from(&config.apps);
     let pollers = Pollers::start(config, &mut store, &tx, cancel);
     let (actions, action_rx) = mpsc::channel::<Action>(ACTION_CAPACITY);
     let audit_file = logging::state_dir(&|k| std::env::var(k).ok()).map(|d| d.join("audit.jsonl"));
@@ -164,6 +165,7 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
     (
         app,
         Ctx {
+            config: config.clone(),
             pollers,
             tx,
             cancel: cancel.clone(),
@@ -176,6 +178,8 @@ fn start(config: &Config, tx: mpsc::Sender<Update>, cancel: &CancellationToken) 
 
 /// What the effects act on.
 struct Ctx {
+    /// The config, for work done off the loop (the snapshot's logs and secrets).
+    config: Config,
     pollers: Pollers,
     tx: mpsc::Sender<Update>,
     cancel: CancellationToken,
@@ -243,10 +247,34 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                 let more = update(app, Msg::Saved(result));
                 run_effects(app, more, ctx, tui);
             }
+            Effect::Snapshot => snapshot(app, ctx),
             Effect::Quit | Effect::Suspend => {}
         }
     }
 }
+
+/// Writes an incident snapshot off the loop: the store as it is now, the failing
+/// containers' logs read within a few seconds, to a new 0600 file; then says where.
+fn snapshot(app: &App, ctx: &Ctx) {
+    let now = Utc::now();
+    let mut snap = crate::status::snapshot::build(&app.store, now, true);
+    let store = app.store.clone();
+    let config = ctx.config.clone();
+    let tx = ctx.tx.clone();
+    tokio::spawn(async move {
+        let env = |k: &str| std::env::var(k).ok();
+        snap.logs = crate::status::snapshot::tail_logs(&config, &store, SNAPSHOT_TIMEOUT).await;
+        let secrets = crate::status::snapshot::secrets(&config, &env).await;
+        let text = crate::status::snapshot::markdown(&snap, &secrets);
+        let path = format!("flightdeck-snapshot-{}.md", now.format("%Y%m%dT%H%M%SZ"));
+        let result = crate::status::snapshot::write_private(std::path::Path::new(&path), &text)
+            .map(|()| path);
+        let _ = tx.send(Update::Saved { result }).await;
+    });
+}
+
+/// Longest the TUI's snapshot waits for the failing containers' logs.
+const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Hands an action to the executor; when it cannot take it, fails the action at
 /// once, as the executor would have, so no "in progress" toast waits forever.

@@ -92,11 +92,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Source(update) => on_update(app, update),
         Msg::Saved(result) => {
-            app.dirty = true;
-            match result {
-                Ok(path) => toast(app, format!("saved to '{path}'"), ToastLevel::Info),
-                Err(e) => toast(app, format!("could not save: {e}"), ToastLevel::Error),
-            }
+            saved(app, result);
             Vec::new()
         }
         Msg::Terminate => vec![Effect::Quit],
@@ -109,6 +105,10 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => return request_quit(app),
         Command::Messages => return super::messages::open_messages(app),
+        Command::Snapshot => {
+            toast(app, "writing a snapshot…".to_owned(), ToastLevel::Progress);
+            return vec![Effect::Snapshot];
+        }
         Command::Suspend => return vec![Effect::Suspend],
         Command::Help => app.view.overlays.push(Overlay::Help),
         Command::Palette => app
@@ -221,8 +221,9 @@ fn select(app: &mut App) -> Vec<Effect> {
         }
         Tab::Models => models::select(app),
         Tab::Pipelines => pipelines::select(app),
+        Tab::Overview if app.view.overview.card.is_some() => super::card::open_part(app),
         Tab::Overview if app.view.overview.feed_focus => super::messages::open_feed_entry(app),
-        Tab::Overview => open_attention(app),
+        Tab::Overview => super::card::open_row(app),
         Tab::Alerts => Vec::new(),
     }
 }
@@ -299,18 +300,17 @@ fn close_inner(app: &mut App) -> bool {
             }
             true
         }
-        Tab::Pipelines | Tab::Overview => false,
+        Tab::Overview => view.overview.card.take().is_some(),
+        Tab::Pipelines => false,
     }
 }
 
-/// Enter on the Overview: opens the selected attention item in its own tab.
-fn open_attention(app: &mut App) -> Vec<Effect> {
-    let list = app.attention();
-    let ids: Vec<String> = list.iter().map(crate::status::Attention::row_id).collect();
-    let index = app.view.table().position(&ids);
-    match index.and_then(|i| list.get(i)) {
-        Some(item) => jump::to_attention(app, item),
-        None => Vec::new(),
+/// Says where a file was written, or why it was not.
+pub(super) fn saved(app: &mut App, result: Result<String, String>) {
+    app.dirty = true;
+    match result {
+        Ok(path) => toast(app, format!("saved to '{path}'"), ToastLevel::Info),
+        Err(e) => toast(app, format!("could not save: {e}"), ToastLevel::Error),
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every error names file, line, column and key, and says what to do.
 
 mod airflow;
+mod apps;
 pub mod diagnostics;
 mod docker;
 pub mod duration;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use airflow::AirflowConfig;
+pub use apps::{AppSpec, ModelRef, Selector};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use keymap::{Key, Keymap};
 pub use sources::{
@@ -52,6 +54,8 @@ pub struct Config {
     pub alertmanager: Option<AlertmanagerConfig>,
     /// Airflow, if configured.
     pub airflow: Option<AirflowConfig>,
+    /// Apps (`[[app]]`), in file order.
+    pub apps: Vec<AppSpec>,
 }
 
 impl Default for Config {
@@ -75,6 +79,7 @@ impl Default for Config {
             prometheus: None,
             alertmanager: None,
             airflow: None,
+            apps: Vec::new(),
         }
     }
 }
@@ -141,6 +146,8 @@ struct RawConfig {
     prometheus: Option<RawPrometheus>,
     alertmanager: Option<RawAlertmanager>,
     airflow: Option<airflow::RawAirflow>,
+    #[serde(default)]
+    app: Vec<apps::RawApp>,
 }
 
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -285,6 +292,12 @@ fn build(
         problems.0.extend(found);
         Keymap::default()
     });
+    let prometheus = raw.prometheus.map(|p| sources::prometheus(p, problems));
+    let known = apps::Known {
+        github: github.as_ref(),
+        prometheus: prometheus.as_ref(),
+    };
+    let apps = apps::apps(raw.app, &known, problems);
     Ok(Config {
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         read_only: raw.read_only,
@@ -293,9 +306,10 @@ fn build(
         docker,
         github,
         mlflow: sources::mlflow(raw.mlflow, env, problems),
-        prometheus: raw.prometheus.map(|p| sources::prometheus(p, problems)),
+        prometheus,
         alertmanager: raw.alertmanager.map(|a| sources::alertmanager(a, problems)),
         airflow: raw.airflow.map(|a| airflow::airflow(a, problems)),
+        apps,
     })
 }
 

@@ -4,9 +4,11 @@
 pub mod action;
 pub mod airflow;
 pub mod alert;
+pub mod apps;
 pub mod container;
 pub mod duration;
 pub mod feed;
+pub mod glob;
 pub mod health;
 pub mod metric;
 pub mod model;
@@ -55,6 +57,8 @@ pub struct Store {
     pub container_history: StatsHistory,
     /// Transitions seen between snapshots, and actions taken, newest last.
     pub feed: feed::Feed,
+    /// The configured apps (`[[app]]`), joined from the sources' data on demand.
+    pub apps: Vec<apps::AppSpec>,
 }
 
 impl Store {
@@ -74,6 +78,7 @@ impl Store {
             sources,
             container_history: StatsHistory::default(),
             feed: feed::Feed::default(),
+            apps: Vec::new(),
         }
     }
 
@@ -128,7 +133,8 @@ impl Store {
             | Update::LogEnded { .. }
             | Update::RunDetail { .. }
             | Update::DispatchInputs { .. }
-            | Update::ActionDone { .. } => false,
+            | Update::ActionDone { .. }
+            | Update::Saved { .. } => false,
             Update::Crashed {
                 source,
                 at,

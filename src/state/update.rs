@@ -104,6 +104,11 @@ pub enum Update {
         /// What reverses it, captured as it ran (`None`: irreversible, failed or an undo).
         inverse: Option<Box<Action>>,
     },
+    /// A file was written off the event loop (an incident snapshot).
+    Saved {
+        /// Its path, or why it could not be written.
+        result: Result<String, String>,
+    },
     /// The poller task died; the pane says so instead of going quiet.
     Crashed {
         /// Which source's poller died.

@@ -3,8 +3,10 @@
 //! `sources/` and `state/`, never the TUI. The JSON fields are a contract.
 
 mod airflow_items;
+mod app_items;
 mod attention;
 mod items;
+pub mod snapshot;
 mod swarm_items;
 
 use std::fmt::Write as _;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+pub use app_items::app_item;
 pub use attention::{Attention, attention, item_detail};
 pub use items::source_items;
 
@@ -73,6 +76,7 @@ pub struct Report {
 /// Polls every source once, waiting at most `timeout` in all.
 pub async fn collect(config: &Config, timeout: Duration) -> Report {
     let mut store = Store::new(crate::sources::build::specs(config));
+    store.apps.clone_from(&config.apps);
     crate::sources::build::poll_all_once(config, &mut store, timeout).await;
     report(&store, Utc::now())
 }
@@ -110,6 +114,7 @@ pub fn report(store: &Store, now: DateTime<Utc>) -> Report {
         .sources
         .iter()
         .flat_map(|s| source_items(s, now))
+        .chain(app_items::items(store, now))
         .collect();
     items.sort_by(|a, b| {
         b.severity

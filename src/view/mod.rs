@@ -412,6 +412,9 @@ impl ViewState {
         if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
             return &mut self.pipelines.jobs;
         }
+        if self.tab == Tab::Overview && self.overview.card.is_some() {
+            return &mut self.overview.card_parts;
+        }
         if self.tab == Tab::Overview && self.overview.feed_focus {
             return &mut self.overview.feed;
         }
@@ -425,6 +428,9 @@ impl ViewState {
     pub fn active_table(&self) -> &TableView {
         if self.tab == Tab::Pipelines && self.pipelines.drill.is_some() {
             return &self.pipelines.jobs;
+        }
+        if self.tab == Tab::Overview && self.overview.card.is_some() {
+            return &self.overview.card_parts;
         }
         if self.tab == Tab::Overview && self.overview.feed_focus {
             return &self.overview.feed;

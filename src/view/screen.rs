@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Tab, ViewState};
 use crate::command::{Command, Context};
 use crate::config::keymap::Keymap;
+use crate::state::apps::AppStatus;
 use crate::state::{Health, Severity, SourceId, Store};
 use crate::status::Attention;
 
@@ -85,6 +86,32 @@ impl Screen<'_> {
             .into_iter()
             .filter(|a| table.matches(&a.text()))
             .collect()
+    }
+
+    /// The apps, worst first, filtered by the Overview's `/` filter.
+    pub fn apps(&self) -> Vec<AppStatus> {
+        let table = &self.view.tables[Tab::Overview.index()];
+        crate::state::apps::apps(self.store, self.now)
+            .into_iter()
+            .filter(|a| table.matches(&super::overview::app_haystack(a)))
+            .collect()
+    }
+
+    /// The Overview's selectable rows: the apps, then what needs attention.
+    pub fn overview_ids(&self) -> Vec<String> {
+        let apps = self.apps();
+        let attention = self.attention();
+        apps.iter()
+            .map(AppStatus::row_id)
+            .chain(attention.iter().map(Attention::row_id))
+            .collect()
+    }
+
+    /// The app whose card is open, joined now (none when it is gone from the config).
+    pub fn card(&self) -> Option<AppStatus> {
+        let name = self.view.overview.card.as_deref()?;
+        let spec = self.store.apps.iter().find(|a| a.name == name)?;
+        Some(crate::state::apps::join(self.store, spec, self.now))
     }
 
     /// The window title (OSC 2): the worst state and how many items share it, so a

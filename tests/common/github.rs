@@ -50,6 +50,15 @@ pub fn rate_headers(remaining: u32) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A 200 answer with this JSON body and GitHub's rate-limit headers.
+pub fn ok_json(body: Value) -> wiremock::ResponseTemplate {
+    let mut t = wiremock::ResponseTemplate::new(200).set_body_json(body);
+    for (k, v) in rate_headers(4990) {
+        t = t.insert_header(k, v.as_str());
+    }
+    t
+}
+
 /// `GET /repos/{owner}/{repo}`.
 pub fn repo_json(full: &str, default_branch: &str) -> Value {
     let (owner, name) = full.split_once('/').unwrap();

@@ -34,6 +34,26 @@ pub async fn follow(
     let _ = tx.send(Update::LogEnded { stream_id, reason }).await;
 }
 
+/// The last `tail` lines of container `id`'s log, read once (no follow), for reports.
+pub async fn tail(client: &Docker, id: &str, tail: usize) -> Result<Vec<LogLine>, String> {
+    let opts = LogsOptions {
+        follow: false,
+        ..options(tail)
+    };
+    let mut stream = client.logs(id, Some(opts));
+    let mut split = Splitter::default();
+    let mut lines = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(out) => split.push(&out, &mut lines),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    split.flush(&mut lines);
+    let skip = lines.len().saturating_sub(tail);
+    Ok(lines.split_off(skip))
+}
+
 pub(super) fn options(tail: usize) -> LogsOptions {
     LogsOptions {
         follow: true,

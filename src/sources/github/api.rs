@@ -290,7 +290,7 @@ impl Api {
 }
 
 /// The token of the GitHub CLI for the API's host, when `gh` is installed and logged in.
-async fn gh_token(api_url: &str) -> Option<String> {
+pub async fn gh_token(api_url: &str) -> Option<String> {
     let host = api_url
         .split_once("://")
         .map_or(api_url, |(_, rest)| rest)

@@ -1,5 +1,5 @@
-//! The Overview's lower sections: the attention list, "which commit runs where"
-//! and the change feed. Only the visible lines are built.
+//! The Overview's lower sections: the apps, the attention list, "which commit runs
+//! where" and the change feed. Only the visible lines are built.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,11 +8,12 @@ use ratatui::widgets::Paragraph;
 
 use super::height;
 use crate::state::Severity;
+use crate::state::apps::AppStatus;
 use crate::state::feed::FeedEntry;
 use crate::state::trace::Deployment;
 use crate::status::Attention;
 use crate::theme::{Role, Theme};
-use crate::ui::widgets::table::{TableView, scroll_offset};
+use crate::ui::widgets::table::scroll_offset;
 use crate::view::Screen;
 use crate::view::Tab;
 
@@ -24,10 +25,15 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
     app: &Screen<'_>,
-    attention: &[Attention],
+    (apps, attention): (&[AppStatus], &[Attention]),
     deploys: &[Deployment],
     theme: &Theme,
 ) {
+    let [apps_area, area] = Layout::vertical([
+        Constraint::Length(height(apps_rows(apps.len(), area.height))),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     let rest = usize::from(area.height);
     let attention_rows = (attention.len().max(1) + 2).min((rest / 2).max(3));
     let deploy_rows = if deploys.is_empty() {
@@ -43,12 +49,27 @@ pub fn draw(
     .areas(area);
     let focus = app.view.overview.feed_focus;
     let table = &app.view.tables[Tab::Overview.index()];
-    let ids: Vec<String> = attention.iter().map(Attention::row_id).collect();
+    // Apps and attention share one selection: the position among both lists.
+    let app_ids = apps.iter().map(AppStatus::row_id);
+    let ids: Vec<String> = app_ids
+        .chain(attention.iter().map(Attention::row_id))
+        .collect();
+    let selected = table.position(&ids).filter(|_| !focus);
+    if !apps.is_empty() {
+        let title = format!("Apps ({})", apps.len());
+        section(frame, apps_area, &title, theme, |h| {
+            let lines = apps.iter().map(|a| app_line(a, theme));
+            let sel = selected.filter(|s| *s < apps.len());
+            visible(lines, apps.len(), sel, 0, h, "", theme)
+        });
+    }
     let title = format!("Needs attention ({})", attention.len());
     let empty = "nothing: every source answers and every item is ok";
     section(frame, a, &title, theme, |h| {
         let lines = attention.iter().map(|item| attention_line(item, theme));
-        visible(lines, &ids, table, h, !focus, empty, theme)
+        let sel = selected.and_then(|s| s.checked_sub(apps.len()));
+        let offset = table.offset.saturating_sub(apps.len());
+        visible(lines, attention.len(), sel, offset, h, empty, theme)
     });
     section(
         frame,
@@ -67,7 +88,7 @@ pub fn draw(
 }
 
 /// A section: an empty line, a title, then the lines `body` builds for its height.
-fn section(
+pub(super) fn section(
     frame: &mut Frame,
     area: Rect,
     title: &str,
@@ -85,24 +106,57 @@ fn section(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The lines in view around the selection, the selected one highlighted.
-fn visible(
+/// Most app rows before the list scrolls: the attention list below needs room too.
+const MAX_APP_ROWS: usize = 8;
+
+/// The height of the apps section: none without apps, else a title and the rows.
+fn apps_rows(apps: usize, area_height: u16) -> usize {
+    if apps == 0 {
+        return 0;
+    }
+    let most = (usize::from(area_height) / 3).max(3);
+    (apps.min(MAX_APP_ROWS) + 2).min(most)
+}
+
+/// One app: its glyph and name, then its parts, the worrying ones first.
+fn app_line(app: &AppStatus, theme: &Theme) -> Line<'static> {
+    let (role, glyph) = severity_badge(app.severity);
+    let mut spans = vec![
+        Span::styled(format!("   {glyph} "), theme.style(role)),
+        Span::styled(format!("{:<12}", app.name), theme.style(Role::Text)),
+    ];
+    let mut parts: Vec<_> = app.parts.iter().collect();
+    parts.sort_by_key(|p| std::cmp::Reverse(p.severity.rank()));
+    for (i, p) in parts.into_iter().enumerate() {
+        let sep = if i == 0 { " " } else { " · " };
+        spans.push(Span::styled(
+            format!("{sep}{} ", p.kind.name()),
+            theme.style(Role::Muted),
+        ));
+        let (role, _) = severity_badge(p.severity);
+        spans.push(Span::styled(format!("{} ", p.glyph), theme.style(role)));
+        spans.push(Span::styled(p.word.clone(), theme.style(Role::Text)));
+    }
+    Line::from(spans)
+}
+
+/// The `len` lines in view around the selection, the selected one highlighted.
+pub(super) fn visible(
     lines: impl Iterator<Item = Line<'static>>,
-    ids: &[String],
-    view: &TableView,
+    len: usize,
+    selected: Option<usize>,
+    offset: usize,
     rows: usize,
-    focused: bool,
     empty: &str,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    if ids.is_empty() {
+    if len == 0 {
         return vec![Line::styled(
             format!("   {empty}"),
             theme.style(Role::Muted),
         )];
     }
-    let selected = view.position(ids).filter(|_| focused);
-    let offset = selected.map_or(0, |s| scroll_offset(view.offset, s, rows, ids.len()));
+    let offset = selected.map_or(0, |s| scroll_offset(offset, s, rows, len));
     lines
         .enumerate()
         .skip(offset)
@@ -118,7 +172,7 @@ fn visible(
 }
 
 /// The role and glyph of a severity (unknown: a source that cannot be read).
-fn severity_badge(severity: Severity) -> (Role, &'static str) {
+pub(super) fn severity_badge(severity: Severity) -> (Role, &'static str) {
     match severity {
         Severity::Critical => (Role::Critical, "✗"),
         Severity::Unknown => (Role::Stale, "?"),
@@ -167,13 +221,22 @@ fn draw_feed(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
     };
     let title = format!("Change feed ({}{filter}) — {focus}", entries.len());
     let empty = "no changes seen yet";
+    let selected = view.feed.position(&ids).filter(|_| view.feed_focus);
     section(frame, area, &title, theme, |h| {
         let lines = entries.iter().map(|e| feed_line(e, theme));
-        visible(lines, &ids, &view.feed, h, view.feed_focus, empty, theme)
+        visible(
+            lines,
+            ids.len(),
+            selected,
+            view.feed.offset,
+            h,
+            empty,
+            theme,
+        )
     });
 }
 
-fn feed_line(e: &FeedEntry, theme: &Theme) -> Line<'static> {
+pub(super) fn feed_line(e: &FeedEntry, theme: &Theme) -> Line<'static> {
     let (role, glyph) = severity_badge(e.severity);
     Line::from(vec![
         Span::styled(

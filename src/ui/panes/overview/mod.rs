@@ -1,8 +1,9 @@
 //! The Overview pane, the on-call screen: every source's health and data age (its
-//! detail column is the one-line "what is fine" summary), then what needs
-//! attention worst first (Enter opens it), which commit runs where, and the
-//! change feed (`f` gives it the focus; `/` then filters it).
+//! detail column is the one-line "what is fine" summary), then the apps and what
+//! needs attention, worst first (Enter opens an app's card or the item), which
+//! commit runs where, and the change feed (`f` gives it the focus; `/` filters it).
 
+mod card;
 mod lists;
 
 use ratatui::Frame;
@@ -90,10 +91,18 @@ impl OverviewPane<'_> {
             .into_iter()
             .filter(|k| !app.store.has_kind(*k))
             .collect();
+        if let Some(card) = app.card() {
+            card::draw(frame, area, app, &card, theme);
+            return;
+        }
         let attention = app.attention();
+        let apps = app.apps();
         let deploys = crate::state::trace::deployments(app.store);
         // A quiet or new setup has room to say how to add the missing sources.
-        let quiet = attention.is_empty() && app.store.feed.is_empty() && deploys.is_empty();
+        let quiet = attention.is_empty()
+            && app.store.feed.is_empty()
+            && deploys.is_empty()
+            && apps.is_empty();
         let hint_rows = match (missing.is_empty(), quiet) {
             (true, _) => 0,
             (false, true) => missing.len() + 1,
@@ -110,7 +119,7 @@ impl OverviewPane<'_> {
         let view = &app.view.tables[crate::view::Tab::Overview.index()];
         table::draw(frame, top, &COLUMNS, &rows, view, None, theme);
         draw_hints(frame, hints, &missing, quiet, theme);
-        lists::draw(frame, rest, app, &attention, &deploys, theme);
+        lists::draw(frame, rest, app, (&apps, &attention), &deploys, theme);
     }
 }
 
