@@ -45,6 +45,15 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Update::DagTasks {
+            source,
+            dag_id,
+            run_id,
+            result,
+        } => {
+            super::data::on_tasks(app, source, dag_id, run_id, result);
+            Vec::new()
+        }
         update @ Update::RunDetail { .. } => {
             models::on_run(app, update);
             Vec::new()

@@ -61,6 +61,7 @@ fn is_nested(app: &App) -> bool {
             Tab::Alerts => v.alerts.silences,
             Tab::Models => v.models.model.is_some(),
             Tab::Pipelines => v.pipelines.drill.is_some(),
+            Tab::Data => v.data.dag.is_some(),
             Tab::Overview => false,
         }
 }

@@ -234,9 +234,11 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                 ctx.pollers
                     .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
             }
+            e @ (Effect::FetchDagTasks { .. }
+            | Effect::FetchTaskLog { .. }
+            | Effect::FetchRun { .. }) => fetch(e, ctx),
             Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
             Effect::StopLogs => ctx.pollers.stop_logs(),
-            Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
             Effect::Save { name, text } => {
                 let result = save_text(&name, &text, Utc::now());
                 let more = update(app, Msg::Saved(result));
@@ -244,6 +246,29 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             }
             Effect::Quit | Effect::Suspend => {}
         }
+    }
+}
+
+/// Starts an on-demand read: a model version's run, a DAG run's tasks, a task's log.
+fn fetch(effect: Effect, ctx: &mut Ctx) {
+    match effect {
+        Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
+        Effect::FetchDagTasks {
+            source,
+            dag_id,
+            run_id,
+            recent,
+        } => ctx
+            .pollers
+            .fetch_dag_tasks(source, dag_id, run_id, recent, &ctx.tx),
+        Effect::FetchTaskLog {
+            source,
+            task,
+            stream_id,
+        } => ctx
+            .pollers
+            .fetch_task_log(source, task, stream_id, &ctx.tx, &ctx.cancel),
+        _ => {}
     }
 }
 

@@ -401,6 +401,7 @@ pub fn validate(form: &Form, purpose: &FormPurpose) -> Result<Action, String> {
             (source, host, id, name, SwarmOp::Availability(*a))
         }
         FormPurpose::Silence { .. } => return Err("not a Swarm form".to_owned()),
+        FormPurpose::Dag(d) => return super::data::validate(form, d),
     };
     Ok(Action::Swarm {
         source: *source,

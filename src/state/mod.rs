@@ -5,6 +5,7 @@ pub mod action;
 pub mod airflow;
 pub mod alert;
 pub mod container;
+pub mod dag_tasks;
 pub mod duration;
 pub mod feed;
 pub mod health;
@@ -127,6 +128,7 @@ impl Store {
             | Update::LogEnded { .. }
             | Update::RunDetail { .. }
             | Update::DispatchInputs { .. }
+            | Update::DagTasks { .. }
             | Update::ActionDone { .. } => false,
             Update::Crashed {
                 source,
