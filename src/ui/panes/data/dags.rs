@@ -2,17 +2,17 @@
 //! runs, the newest run's state and duration) and one DAG's runs.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
-use super::{date, state_cell, text_cell};
+use super::{col, date, state_cell, text_cell};
 use crate::state::airflow::{AirflowSnapshot, Dag, DagRun};
 use crate::state::health::format_age;
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
 use crate::ui::panes::pipelines::cells::duration;
-use crate::ui::widgets::table::{self, Column, Rows, TableView};
+use crate::ui::widgets::table::Rows;
 use crate::view::Screen;
 use crate::view::Tab;
 use crate::view::dags::{conf_summary, dag_rows, run_rows};
@@ -21,13 +21,6 @@ use crate::view::dags::{conf_summary, dag_rows, run_rows};
 const STRIP: usize = 10;
 /// Terminals at least this wide show the extra columns.
 const WIDE: u16 = 100;
-
-fn col(title: &'static str, width: u16) -> Column {
-    Column {
-        title,
-        width: Constraint::Length(width),
-    }
-}
 
 /// Draws the DAG list.
 pub fn draw_dags(
@@ -61,11 +54,6 @@ pub fn draw_dags(
     }
     columns.extend([col("recent", 10), col("state", 10), col("duration", 8)]);
     let ids: Vec<&str> = rows.iter().map(|d| d.dag_id.as_str()).collect();
-    let selected = table.position(&ids);
-    let shown = TableView {
-        sort_column: usize::MAX,
-        ..table.clone()
-    };
     let listing = DagRows {
         rows: &rows,
         app,
@@ -73,7 +61,7 @@ pub fn draw_dags(
         wide,
         theme,
     };
-    table::draw(frame, area, &columns, &listing, &shown, selected, theme);
+    super::draw_list(frame, area, &columns, &listing, (table, &ids), theme);
 }
 
 struct DagRows<'a> {
@@ -170,11 +158,6 @@ pub fn draw_runs(frame: &mut Frame, area: Rect, app: &Screen<'_>, dag: &Dag, the
         col("conf", conf_width),
     ]);
     let ids: Vec<&str> = rows.iter().map(|r| r.run_id.as_str()).collect();
-    let selected = view.runs.position(&ids);
-    let shown = TableView {
-        sort_column: usize::MAX,
-        ..view.runs.clone()
-    };
     let listing = RunRows {
         rows: &rows,
         app,
@@ -183,7 +166,7 @@ pub fn draw_runs(frame: &mut Frame, area: Rect, app: &Screen<'_>, dag: &Dag, the
         wide,
         theme,
     };
-    table::draw(frame, area, &columns, &listing, &shown, selected, theme);
+    super::draw_list(frame, area, &columns, &listing, (&view.runs, &ids), theme);
 }
 
 struct RunRows<'a> {

@@ -17,6 +17,7 @@ use crate::state::SourceKind;
 use crate::state::airflow::RunState;
 use crate::theme::{Role, Theme};
 use crate::ui::panes::containers::fit;
+use crate::ui::widgets::table::{self, Column, Rows, TableView};
 use crate::view::Screen;
 use crate::view::Tab;
 use crate::view::dags::{Level, find_dag, snapshot};
@@ -80,6 +81,32 @@ impl DataPane<'_> {
             text.push_str(" · list cut at the page cap");
         }
         Line::from(Span::styled(text, theme.style(Role::Title)))
+    }
+}
+
+/// Draws a list of the Data pane (unsorted: its order is the data's), the
+/// row with the selected id highlighted.
+pub fn draw_list(
+    frame: &mut Frame,
+    area: Rect,
+    columns: &[Column],
+    rows: &dyn Rows,
+    (view, ids): (&TableView, &[&str]),
+    theme: &Theme,
+) {
+    let selected = view.position(ids);
+    let shown = TableView {
+        sort_column: usize::MAX,
+        ..view.clone()
+    };
+    table::draw(frame, area, columns, rows, &shown, selected, theme);
+}
+
+/// A fixed-width column.
+pub fn col(title: &'static str, width: u16) -> Column {
+    Column {
+        title,
+        width: Constraint::Length(width),
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::{run_badge, text_cell};
+use super::{col, run_badge, text_cell};
 use crate::state::airflow::{Dag, TaskInstance};
 use crate::state::dag_tasks::RunTasks;
 use crate::state::health::format_age;
@@ -16,7 +16,7 @@ use crate::theme::{Role, Theme};
 use crate::ui::notice;
 use crate::ui::panes::containers::fit;
 use crate::ui::panes::pipelines::cells::duration;
-use crate::ui::widgets::table::{self, Column, Rows, TableView};
+use crate::ui::widgets::table::Rows;
 use crate::view::Screen;
 use crate::view::dags::{task_id, task_rows};
 
@@ -73,13 +73,6 @@ fn message(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
     );
 }
 
-fn col(title: &'static str, width: u16) -> Column {
-    Column {
-        title,
-        width: Constraint::Length(width),
-    }
-}
-
 fn draw_tasks(frame: &mut Frame, area: Rect, app: &Screen<'_>, tasks: &RunTasks, theme: &Theme) {
     let view = &app.view.data;
     let rows = task_rows(tasks, &view.tasks);
@@ -106,11 +99,6 @@ fn draw_tasks(frame: &mut Frame, area: Rect, app: &Screen<'_>, tasks: &RunTasks,
     }
     columns.push(col("map", 3));
     let ids: Vec<String> = rows.iter().map(|t| task_id(t)).collect();
-    let selected = view.tasks.position(&ids);
-    let shown = TableView {
-        sort_column: usize::MAX,
-        ..view.tasks.clone()
-    };
     let listing = TaskRows {
         rows: &rows,
         app,
@@ -118,7 +106,8 @@ fn draw_tasks(frame: &mut Frame, area: Rect, app: &Screen<'_>, tasks: &RunTasks,
         wide,
         theme,
     };
-    table::draw(frame, area, &columns, &listing, &shown, selected, theme);
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    super::draw_list(frame, area, &columns, &listing, (&view.tasks, &ids), theme);
 }
 
 struct TaskRows<'a> {

@@ -1,25 +1,26 @@
 //! `update` for the Data tab (Airflow): drill from DAGs to runs to tasks to a
 //! task's log (tasks and logs read on demand, only for the run in view), and the
 //! DAG actions — trigger (a form), clear, mark (a chooser), pause — built here as
-//! data, confirmed by the user and run by the executor.
+//! data, confirmed by the user and run by the executor (forms in `forms`).
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod forms;
 
 use super::effect::Effect;
 use super::{App, refuse_read_only, toast};
 use crate::actions::Action;
 use crate::command::Command;
-use crate::state::airflow::{Dag, DagOp, DagRun, RunState, parse_conf};
+use crate::state::airflow::{Dag, DagOp, DagRun, RunState};
 use crate::state::dag_tasks::{RunTasks, TaskLogRef};
 use crate::state::feed::{FeedEntry, FeedKind};
 use crate::state::{Severity, SourceId};
 use crate::view::dags::{
-    DagForm, Level, Loaded, dag_rows, find_dag, run_rows, snapshot, task_id, task_rows,
+    Level, Loaded, dag_rows, find_dag, run_rows, snapshot, task_id, task_rows,
 };
-use crate::view::form::{Field, FieldKind, Form};
 use crate::view::table::TableView;
 use crate::view::text::TextView;
-use crate::view::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
+use crate::view::{ConfirmView, Overlay, Tab, ToastLevel};
+
+pub use forms::validate;
 
 /// Lines kept by the task log viewer.
 const LOG_CAPACITY: usize = 100_000;
@@ -30,9 +31,9 @@ const MAX_SEEN: usize = 10_000;
 pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::FailuresFirst => app.view.data.by_id ^= true,
-        Command::TriggerDag => trigger_form(app),
+        Command::TriggerDag => forms::trigger_form(app),
         Command::ClearTasks => clear(app),
-        Command::MarkState => mark_form(app),
+        Command::MarkState => forms::mark_form(app),
         Command::PauseDag => pause(app),
         Command::PrevTry => return change_try(app, -1),
         Command::NextTry => return change_try(app, 1),
@@ -333,130 +334,4 @@ fn clear(app: &mut App) {
     };
     let action = dag_action(app, source, &dag.dag_id, Some(&run.run_id), op);
     confirm(app, action);
-}
-
-/// `T`: a form for the conf (a JSON object) and an optional logical date.
-fn trigger_form(app: &mut App) {
-    if refuse_read_only(app) {
-        return;
-    }
-    let Some((source, dag)) = target_dag(app) else {
-        return;
-    };
-    let purpose = DagForm {
-        source,
-        host: host(app, source),
-        dag_id: dag.dag_id.clone(),
-        run_id: None,
-        task_id: None,
-        trigger: true,
-    };
-    let fields = vec![
-        Field::text("conf", "{}", "a JSON object, checked before sending", false),
-        Field::text(
-            "logical date",
-            "",
-            "optional: 2026-01-31 or 2026-01-31T06:00:00Z",
-            false,
-        ),
-    ];
-    let form = Form::new(
-        format!("trigger {} on {}", dag.dag_id, purpose.host),
-        fields,
-    );
-    app.view
-        .overlays
-        .push(Overlay::Form(form, FormPurpose::Dag(purpose)));
-}
-
-/// `m`: choose success or failed for the selected task, else the selected run.
-fn mark_form(app: &mut App) {
-    if refuse_read_only(app) {
-        return;
-    }
-    let task = target_task(app).map(|(t, _)| t);
-    let Some((source, dag, run)) = target_run(app) else {
-        return toast(app, "no run to mark".to_owned(), ToastLevel::Info);
-    };
-    let what = match &task {
-        Some(t) => format!("mark task {t} of {}", run.run_id),
-        None => format!("mark run {}", run.run_id),
-    };
-    let purpose = DagForm {
-        source,
-        host: host(app, source),
-        dag_id: dag.dag_id.clone(),
-        run_id: Some(run.run_id.clone()),
-        task_id: task,
-        trigger: false,
-    };
-    let field = Field {
-        name: "state".to_owned(),
-        help: "←/→ to choose".to_owned(),
-        required: true,
-        kind: FieldKind::Choice {
-            options: vec!["success".to_owned(), "failed".to_owned()],
-            selected: 0,
-        },
-    };
-    let form = Form::new(what, vec![field]);
-    app.view
-        .overlays
-        .push(Overlay::Form(form, FormPurpose::Dag(purpose)));
-}
-
-/// The action a filled-in trigger or mark form asks for, or what is wrong.
-pub fn validate(form: &Form, purpose: &DagForm) -> Result<Action, String> {
-    let op = if purpose.trigger {
-        let conf = parse_conf(&form.value("conf"))?;
-        let logical_date = parse_date(&form.value("logical date"))?;
-        DagOp::Trigger {
-            conf: conf.to_string(),
-            logical_date,
-        }
-    } else {
-        let ok = form.value("state") == "success";
-        match &purpose.task_id {
-            Some(t) => DagOp::MarkTask(t.clone(), ok),
-            None => DagOp::Mark(ok),
-        }
-    };
-    Ok(Action::Dag {
-        source: purpose.source,
-        host: purpose.host.clone(),
-        dag_id: purpose.dag_id.clone(),
-        run_id: purpose.run_id.clone(),
-        op,
-    })
-}
-
-/// An optional logical date: empty, a day (midnight UTC) or RFC 3339.
-fn parse_date(text: &str) -> Result<Option<DateTime<Utc>>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if let Ok(d) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(d.with_timezone(&Utc)));
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| Some(d.and_utc()))
-        .ok_or_else(|| format!("'{text}' is not a date: use 2026-01-31 or 2026-01-31T06:00:00Z"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_a_day_or_rfc3339() {
-        assert_eq!(parse_date(" "), Ok(None));
-        let day = parse_date("2026-01-31").unwrap().unwrap();
-        assert_eq!(day.to_rfc3339(), "2026-01-31T00:00:00+00:00");
-        assert!(parse_date("2026-01-31T06:00:00+02:00").unwrap().is_some());
-        assert!(parse_date("yesterday").unwrap_err().contains("not a date"));
-        assert!(parse_date("2026-02-30").is_err());
-    }
 }
