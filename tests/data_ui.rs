@@ -353,3 +353,26 @@ fn unconfigured_and_unreachable() {
     let s = screen(&a, 120, 40);
     assert!(s.contains("connection refused") && s.contains("2m"), "{s}");
 }
+
+#[test]
+fn a_finished_dag_action_reads_the_tasks_on_screen_again() {
+    let mut a = tasks_app();
+    update(&mut a, ch('c'));
+    let effects = update(&mut a, ch('y'));
+    let Some(Effect::Execute(action)) = effects.into_iter().next() else {
+        panic!("no action");
+    };
+    let done = Update::ActionDone {
+        action,
+        at: at(5),
+        result: Ok(()),
+    };
+    let effects = update(&mut a, Msg::Source(done));
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::FetchDagTasks { run_id, .. } if run_id.starts_with("manual__"))
+        ),
+        "{effects:?}"
+    );
+    assert!(screen(&a, 120, 40).contains("done"));
+}

@@ -101,7 +101,12 @@ fn on_action_done(
     if result.is_ok() {
         super::swarm::watch(app, action, at);
     }
-    vec![Effect::Refresh(vec![action.source()])]
+    let mut effects = vec![Effect::Refresh(vec![action.source()])];
+    // A DAG action changes the tasks on screen: read them again.
+    if matches!(action, Action::Dag { .. }) && app.view.tab == crate::view::Tab::Data {
+        effects.extend(super::data::fetch_tasks(app));
+    }
+    effects
 }
 
 /// Applies a snapshot to the store; rings the bell when an item turned critical.
