@@ -223,6 +223,11 @@ commands! {
     FocusFeed "focus_feed": List, view, ["f"], "toggle feed focus";
     /// Open the pipeline run that built the selected container or model version.
     OpenBuildRun "open_build_run": Global, view, ["b"], "open build run";
+    // -- undo
+    /// Undo the newest reversible action of this session that worked (asks first).
+    Undo "undo": Global, action, [], "undo newest action";
+    /// Undo the action on the selected line of the Overview's change feed (asks first).
+    UndoSelected "undo_selected": List, action, ["u"], "undo selected action";
     // -- swarm: services, tasks and nodes in the Containers tab
     /// Cycle the Containers tab's view: containers, services, nodes.
     CycleView "cycle_view": Cluster, view, ["v"], "containers / services / nodes";

@@ -103,6 +103,43 @@ fn rows_are_grouped_by_project_and_fold() {
 }
 
 #[test]
+fn movement_keeps_the_rows_and_any_other_message_recomputes_them() {
+    let mut a = containers_app(false);
+    let before = a.rows_of(Tab::Containers);
+    for _ in 0..3 {
+        update(&mut a, ch('j'));
+    }
+    update(&mut a, ch('G'));
+    let after = a.rows_of(Tab::Containers);
+    assert!(
+        std::sync::Arc::ptr_eq(&before, &after),
+        "moving the selection must not filter and sort again"
+    );
+    assert_eq!(
+        a.view.table().selected.as_deref(),
+        after.last().map(String::as_str)
+    );
+    // A poll changes the rows: they are computed again and show the new container.
+    let mut list = vec![container("new", ContainerState::Running, None)];
+    list.push(container("api", ContainerState::Running, Some("shop")));
+    let poll = Update::Polled {
+        source: SourceId(0),
+        at: at(5),
+        result: Ok(Payload::Containers(list)),
+    };
+    update(&mut a, Msg::Source(poll));
+    let polled = a.rows_of(Tab::Containers);
+    assert!(!std::sync::Arc::ptr_eq(&after, &polled));
+    assert!(polled.iter().any(|r| r.ends_with(":new-id")), "{polled:?}");
+    // So does a key that is not movement (a toggle).
+    update(&mut a, ch('a'));
+    assert!(!std::sync::Arc::ptr_eq(
+        &polled,
+        &a.rows_of(Tab::Containers)
+    ));
+}
+
+#[test]
 fn toggles_filter_rows() {
     let mut a = containers_app(false);
     update(&mut a, ch('a'));
@@ -262,6 +299,7 @@ fn action_result_toasts_and_refreshes_its_source() {
         action: action.clone(),
         at: at(5),
         result: Ok(()),
+        inverse: None,
     };
     assert_eq!(
         update(&mut a, Msg::Source(done)),
@@ -275,6 +313,7 @@ fn action_result_toasts_and_refreshes_its_source() {
         action,
         at: at(6),
         result: Err(SourceError::ReadOnly),
+        inverse: None,
     };
     update(&mut a, Msg::Source(failed));
     let toast = a.view.toast.as_ref().unwrap();

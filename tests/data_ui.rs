@@ -366,6 +366,7 @@ fn a_finished_dag_action_reads_the_tasks_on_screen_again() {
         action,
         at: at(5),
         result: Ok(()),
+        inverse: None,
     };
     let effects = update(&mut a, Msg::Source(done));
     assert!(

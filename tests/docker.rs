@@ -518,6 +518,7 @@ fn select(e: &Engine, c: &Started) {
     e.focus.send_replace(Focus {
         selected: Some(c.id.clone()),
         visible: vec![c.id.clone()],
+        ..Focus::default()
     });
 }
 

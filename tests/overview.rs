@@ -153,6 +153,7 @@ fn restart(container: &Container) -> Update {
         },
         at: at(10),
         result: Ok(()),
+        inverse: None,
     }
 }
 

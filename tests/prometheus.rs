@@ -151,7 +151,8 @@ async fn a_silence_from_flightdeck_suppresses_the_alert_then_expires() {
         comment: comment.clone(),
         creator: "tester".into(),
     };
-    executor.execute(&silence).await.unwrap();
+    let done = executor.act(&silence).await;
+    done.result.unwrap();
     let snap = alerts_until(&mut source, |a| {
         a.alerts
             .iter()
@@ -173,6 +174,8 @@ async fn a_silence_from_flightdeck_suppresses_the_alert_then_expires() {
         host: "alertmanager".into(),
         id: made.id.clone(),
     };
+    // Its undo, captured from the id Alertmanager answered, expires this silence.
+    assert_eq!(done.inverse.as_ref(), Some(&expire));
     executor.execute(&expire).await.unwrap();
     let id = made.id.clone();
     alerts_until(&mut source, |a| {

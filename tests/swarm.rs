@@ -26,8 +26,14 @@ use flightdeck::state::swarm::{
     Availability, CRASH_LOOP_FAILURES, Service, SwarmSnapshot, UpdateState,
 };
 use flightdeck::status::{self, Item};
+use std::sync::Arc;
+
+use flightdeck::sources::docker::events::{self, SwarmLink};
+use flightdeck::sources::docker::service_logs;
+use flightdeck::sources::docker::{Focus, SwarmFocus};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 /// Serialises the tests that change the swarm.
 static LOCK: Mutex<()> = Mutex::const_new(());
@@ -269,16 +275,56 @@ async fn a_crash_looping_service_is_critical_at_every_poll() {
 }
 
 #[tokio::test]
-async fn a_poll_costs_three_requests_and_one_more_the_first_time() {
+async fn a_poll_reads_tasks_only_of_services_not_settled_or_on_screen() {
     let Some(host) = swarm_host() else { return };
-    let mut source = SwarmSource::new(engine(&host));
-    read(&mut source).await;
-    assert_eq!(source.requests, 4, "/info, then services, tasks and nodes");
-    read(&mut source).await;
+    let (focus_tx, focus) = tokio::sync::watch::channel(Focus::default());
+    let link = Arc::new(SwarmLink::default());
+    let mut source = SwarmSource::new(engine(&host)).with_links(focus, Arc::clone(&link));
+    let first = read(&mut source).await;
     assert_eq!(
-        source.requests, 7,
-        "a known manager is not asked /info again"
+        source.requests, 4,
+        "/info, then services, all tasks and nodes"
     );
+    let web = service(&first, "fdstack_web").clone();
+    assert_eq!(
+        web.revision.as_deref(),
+        Some("3f2a9c1e0b5d4c3a2b1f0e9d8c7b6a5f4e3d2c1b"),
+        "the revision label scripts/lib/swarm.sh gives its containers"
+    );
+    let second = read(&mut source).await;
+    // crasher and unplaceable are short of replicas: their tasks are read again
+    // (one filtered list); the settled web's are kept; nodes wait for an event.
+    assert_eq!(
+        source.requests, 6,
+        "services and the unsettled services' tasks"
+    );
+    let kept = |s: &SwarmSnapshot| {
+        let mut ids: Vec<&str> = s
+            .tasks
+            .iter()
+            .filter(|t| t.service_id == web.id)
+            .map(|t| t.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.join(",")
+    };
+    assert_eq!(kept(&first), kept(&second), "web's tasks are kept");
+    assert_eq!(service(&second, "fdstack_web").replicas_running, 3);
+    assert_eq!(second.nodes.len(), 3, "nodes are kept");
+
+    // A node event makes the next poll read the nodes.
+    link.note(&bollard::models::EventMessage {
+        typ: Some(bollard::models::EventMessageTypeEnum::NODE),
+        ..Default::default()
+    });
+    read(&mut source).await;
+    assert_eq!(source.requests, 9, "services, unsettled tasks and nodes");
+
+    // The nodes view on screen reads every task (nodes count them).
+    focus_tx.send_modify(|f| f.swarm = SwarmFocus::All);
+    let before = source.requests;
+    read(&mut source).await;
+    assert_eq!(source.requests - before, 2, "services and all tasks");
 }
 
 #[tokio::test]
@@ -427,10 +473,15 @@ async fn node_availability_changes_on_the_manager_and_back() {
     let Some(host) = swarm_host() else { return };
     let _guard = LOCK.lock().await;
     let client = client(&host);
-    let mut source = SwarmSource::new(engine(&host));
+    let (cancel, link) = follow_events(&client);
+    let (_focus_tx, focus) = tokio::sync::watch::channel(Focus::default());
+    let mut source = SwarmSource::new(engine(&host)).with_links(focus, Arc::clone(&link));
+    read(&mut source).await;
     cluster::set_availability(&client, &host, "worker2", Availability::Pause)
         .await
         .unwrap();
+    // Nodes are read again because the engine sent a `node` event, not by polling.
+    wait_for_node_event(&link).await;
     let paused = read(&mut source).await;
     let restore = cluster::set_availability(&client, &host, "worker2", Availability::Drain).await;
     let worker2 = paused
@@ -441,9 +492,36 @@ async fn node_availability_changes_on_the_manager_and_back() {
     assert_eq!(worker2.availability, Availability::Pause);
     assert_eq!(worker2.severity(), Severity::Warning);
     restore.unwrap();
+    wait_for_node_event(&link).await;
     let s = read(&mut source).await;
     let worker2 = s.nodes.iter().find(|n| n.hostname == "worker2").unwrap();
     assert_eq!(worker2.availability, Availability::Drain);
+    cancel.cancel();
+}
+
+/// Follows the manager's events as the Docker source does, into a Swarm link.
+fn follow_events(client: &Docker) -> (CancellationToken, Arc<SwarmLink>) {
+    let (cancel, link) = (CancellationToken::new(), Arc::new(SwarmLink::default()));
+    let sinks = events::Sinks {
+        dirty: Arc::default(),
+        lifecycle: Arc::default(),
+        refresh: Arc::default(),
+        swarm: Some(Arc::clone(&link)),
+    };
+    tokio::spawn(events::follow(client.clone(), sinks, cancel.clone()));
+    (cancel, link)
+}
+
+/// Waits (at most 10 s) until the event follower passed on a `node` event.
+async fn wait_for_node_event(link: &SwarmLink) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !link.events.lock().unwrap().nodes {
+        assert!(
+            Instant::now() < deadline,
+            "the manager sent no node event within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn replicas(spec: bollard::models::ServiceSpec) -> Option<i64> {
@@ -639,4 +717,121 @@ fn the_swarm_key_defaults_to_true_and_can_be_turned_off() {
     );
     let wrong = "[[docker]]\nhost = \"unix:///x.sock\"\nswarm = \"yes\"\n";
     assert!(config::parse(wrong, Path::new("c.toml"), &env).is_err());
+}
+
+/// Lines of a service's logs, as the `l` follower sends them, until `enough` holds.
+async fn service_log_lines(
+    host: &str,
+    (id, name): (&str, &str),
+    tasks: Vec<(String, String)>,
+    enough: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let follower = tokio::spawn(service_logs::follow(
+        client(host),
+        (id.to_owned(), name.to_owned()),
+        tasks,
+        1,
+        100,
+        tx,
+        cancel.clone(),
+    ));
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !enough(&lines) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Update::Log { lines: got, .. })) => {
+                lines.extend(got.into_iter().map(|l| l.text));
+            }
+            other => panic!("no more log lines ({other:?}); so far: {lines:#?}"),
+        }
+    }
+    cancel.cancel();
+    follower.await.unwrap();
+    lines
+}
+
+/// A service of two tasks that each print their slot (through their hostname)
+/// every second, so a line's mark can be checked against its text.
+fn create_logger(host: &str, name: &str) {
+    let _ = docker(host, &["service", "rm", name]);
+    docker(
+        host,
+        &[
+            "service",
+            "create",
+            "--detach",
+            "--no-resolve-image",
+            "--name",
+            name,
+            "--replicas",
+            "2",
+            "--stop-grace-period",
+            "2s",
+            "--hostname",
+            "slot-{{.Task.Slot}}",
+            "flightdeck-test:busybox",
+            "sh",
+            "-c",
+            "trap 'exit 0' TERM; while :; do echo \"from $(hostname)\"; sleep 1 & wait; done",
+        ],
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn service_logs_mark_each_line_with_the_task_that_wrote_it() {
+    let Some(host) = swarm_host() else { return };
+    let _guard = LOCK.lock().await;
+    let name = "logger";
+    create_logger(&host, name);
+    let mut source = SwarmSource::new(engine(&host));
+    let s = until(&mut source, "logger to run 2 tasks", |s| {
+        s.services
+            .iter()
+            .any(|x| x.name == name && x.replicas_running == 2)
+    })
+    .await;
+    let logger = service(&s, name).clone();
+    // Slot 1 is named here as the app names it; slot 2 is left for the follower
+    // to find by listing the service's tasks, as it finds tasks started later.
+    let tasks: Vec<(String, String)> = s
+        .tasks
+        .iter()
+        .filter(|t| t.service_id == logger.id && t.is_running() && t.slot == Some(1))
+        .map(|t| {
+            (
+                t.id.clone(),
+                format!("logger.1@{}", t.node.clone().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(tasks.len(), 1);
+    let lines = service_log_lines(&host, (&logger.id, name), tasks, |lines| {
+        let has = |slot: &str| {
+            lines
+                .iter()
+                .any(|l| l.ends_with(&format!("from slot-{slot}")))
+        };
+        has("1") && has("2")
+    })
+    .await;
+    docker(&host, &["service", "rm", name]).unwrap();
+    for line in &lines {
+        let (mark, text) = line
+            .split_once("] ")
+            .unwrap_or_else(|| panic!("unmarked: {line}"));
+        let slot = text.strip_prefix("from slot-").unwrap();
+        let expected = if slot == "1" {
+            "[logger.1@"
+        } else {
+            "[logger.2"
+        };
+        assert!(
+            mark.starts_with(expected),
+            "{line} is marked with another task"
+        );
+    }
 }

@@ -7,6 +7,8 @@
 mod common;
 #[path = "common/containers.rs"]
 mod fixtures;
+#[path = "common/pipelines.rs"]
+mod pipelines;
 
 use bollard::models::{Node as WireNode, Service as WireService, Task as WireTask};
 use chrono::{DateTime, Utc};
@@ -305,6 +307,7 @@ fn a_scale_reports_progress_then_its_outcome_in_a_toast_and_the_feed() {
         action,
         at: recorded_at(),
         result: Ok(()),
+        inverse: None,
     };
     update(&mut a, Msg::Source(done));
     // The manager took the new count; two tasks are still shutting down.
@@ -359,6 +362,51 @@ fn snapshots_of_the_services_tasks_and_nodes_views() {
             insta::assert_snapshot!(format!("{label}_{w}x{h}"), pane(&a, &view, w, h));
         }
     }
+}
+
+/// The commit `scripts/lib/swarm.sh` labels `fdstack_web` with.
+const REVISION: &str = "3f2a9c1e0b5d4c3a2b1f0e9d8c7b6a5f4e3d2c1b";
+
+#[test]
+fn a_service_links_to_the_ci_run_of_its_revision_and_b_opens_it() {
+    use flightdeck::state::pipeline::{PipelineRun, RunConclusion, RunStatus};
+    let mut a = app(vec![
+        spec(SourceKind::Docker, "manager1"),
+        spec(SourceKind::Github, "github"),
+    ]);
+    a.view.tab = Tab::Containers;
+    poll_containers(&mut a, Vec::new());
+    poll_swarm(&mut a, recorded(), 0);
+    let built = PipelineRun {
+        head_sha: REVISION.to_owned(),
+        workflow: "CI".to_owned(),
+        ..pipelines::run(
+            42,
+            "acme/web",
+            "CI",
+            "main",
+            RunStatus::Completed,
+            Some(RunConclusion::Success),
+            30,
+        )
+    };
+    let msg = Update::Polled {
+        source: SourceId(1),
+        at: recorded_at(),
+        result: Ok(pipelines::payload(vec![built])),
+    };
+    update(&mut a, Msg::Source(msg));
+    view_with(&mut a, ClusterMode::Services, Some("fdstack_web"));
+    for (w, h) in SIZES {
+        let view = a.view.containers.clone();
+        let text = pane(&a, &view, w, h);
+        assert!(text.contains("built by CI #42 (success)"), "{text}");
+        insta::assert_snapshot!(format!("tasks_built_by_{w}x{h}"), text);
+    }
+    // `b` on the service (in its tasks or selected in the list) opens that run.
+    press(&mut a, 'b');
+    assert_eq!(a.view.tab, Tab::Pipelines);
+    assert_eq!(a.view.active_table().selected.as_deref(), Some("42"));
 }
 
 #[test]

@@ -89,6 +89,7 @@ fn fail_action(a: &mut App, action: Action, detail: &str) {
             target: "unix:///var/run/docker.sock".into(),
             detail: detail.into(),
         }),
+        inverse: None,
     };
     update(a, Msg::Source(done));
 }
@@ -349,6 +350,7 @@ fn quitting_with_an_action_in_flight_asks_and_names_it() {
         action: restart("web-3"),
         at: at(2),
         result: Ok(()),
+        inverse: None,
     };
     update(&mut a, Msg::Source(done));
     assert_eq!(update(&mut a, ch('q')), vec![Effect::Quit]);

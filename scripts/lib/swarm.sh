@@ -7,7 +7,8 @@
 #                    loaded on every node, and the test services; exports
 #                    FLIGHTDECK_SWARM_HOST=unix:///…/manager/docker.sock
 #   swarm_stop       removes it all by PID and namespace; safe to call twice
-# Services (stack `fdstack` on `web`): `fdstack_web` 3 replicas that converge,
+# Services (stack `fdstack` on `web`): `fdstack_web` 3 replicas that converge
+# (built from commit $SWARM_REVISION, says its revision label),
 # `unplaceable` 3 replicas at most 1 per node (2 active nodes: 2/3), `crasher` 2
 # replicas whose tasks exit 1.
 
@@ -17,6 +18,7 @@ SWARM_PIDS=()
 SWARM_NODES=(manager worker1 worker2)
 SWARM_NET=10.213          # node addresses: 10.213.0.0/16, only inside the namespaces
 SWARM_IMAGE=flightdeck-test:busybox
+SWARM_REVISION=3f2a9c1e0b5d4c3a2b1f0e9d8c7b6a5f4e3d2c1b
 
 swarm_apt_needs() {
   command -v ip >/dev/null 2>&1 || echo iproute2
@@ -89,7 +91,9 @@ SWARM_LOOP='trap "exit 0" TERM; while :; do sleep 1 & wait; done'
 swarm_services() {
   local common=(--detach --no-resolve-image --stop-grace-period 2s)
   swarm_docker manager service create "${common[@]}" --name fdstack_web --replicas 3 --publish 8080:80 \
-    --label com.docker.stack.namespace=fdstack "$SWARM_IMAGE" sh -c "$SWARM_LOOP" >/dev/null
+    --label com.docker.stack.namespace=fdstack \
+    --container-label "org.opencontainers.image.revision=$SWARM_REVISION" \
+    "$SWARM_IMAGE" sh -c "$SWARM_LOOP" >/dev/null
   swarm_docker manager service create "${common[@]}" --name unplaceable --replicas 3 \
     --replicas-max-per-node 1 "$SWARM_IMAGE" sh -c "$SWARM_LOOP" >/dev/null
   swarm_docker manager service create "${common[@]}" --name crasher --replicas 2 \

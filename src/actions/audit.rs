@@ -30,6 +30,41 @@ pub struct Entry {
     pub outcome: &'static str,
     /// The error, when there was one.
     pub error: Option<String>,
+    /// What reverses it, for a reversible action that worked (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inverse: Option<Link>,
+    /// For an undo: the line of the action it reverses (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo_of: Option<Link>,
+}
+
+/// Another action, named as its own audit line names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// That line's time (absent for an inverse not run yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// What it does (`set_alias:champion`).
+    pub action: String,
+    /// Target id (`churn-classifier/2`).
+    pub target_id: String,
+}
+
+impl Link {
+    /// `action` as its audit line names it, run (or to run) at `at`.
+    fn new(action: &Action, at: Option<DateTime<Utc>>) -> Self {
+        let (name, target_id) = action.audit_name();
+        Link {
+            time: at.map(stamp),
+            action: name,
+            target_id,
+        }
+    }
+}
+
+/// The time as audit lines write it (RFC 3339, milliseconds, `Z`).
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl Entry {
@@ -42,8 +77,12 @@ impl Entry {
     ) -> Self {
         let (name, target_id) = action.audit_name();
         let error = error.map(|e| crate::sources::redact::strip_urls(&e));
+        let undo_of = match action {
+            Action::Undo(undo) => Some(Link::new(&undo.original, Some(undo.original_at))),
+            _ => None,
+        };
         Entry {
-            time: at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            time: stamp(at),
             user: local_user(),
             host: action.host().to_owned(),
             target: action.target().to_owned(),
@@ -51,7 +90,16 @@ impl Entry {
             action: name,
             outcome,
             error,
+            inverse: None,
+            undo_of,
         }
+    }
+
+    /// The same record naming what reverses the action.
+    #[must_use]
+    pub fn with_inverse(mut self, inverse: Option<&Action>) -> Self {
+        self.inverse = inverse.map(|a| Link::new(a, None));
+        self
     }
 }
 
@@ -150,6 +198,8 @@ mod tests {
             action: "restart".into(),
             outcome: "error",
             error: Some("x".into()),
+            inverse: None,
+            undo_of: None,
         }
     }
 
@@ -166,5 +216,52 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+    }
+
+    /// The fields its JSON line has (none when it does not serialise to an object).
+    fn keys(entry: &Entry) -> Vec<String> {
+        match serde_json::to_value(entry) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_reversible_actions_and_undos_add_fields() {
+        let base = [
+            "action",
+            "error",
+            "host",
+            "outcome",
+            "target",
+            "target_id",
+            "time",
+            "user",
+        ];
+        assert_eq!(keys(&entry()), base);
+        let stop = Action::Container {
+            source: crate::state::SourceId(0),
+            host: "docker local".into(),
+            id: "abc".into(),
+            name: "web".into(),
+            op: crate::state::action::ContainerOp::Stop,
+        };
+        let inverse = crate::state::undo::inverse(&stop, &crate::state::undo::Prior::Nothing);
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let done = Entry::new(&stop, at, "ok", None).with_inverse(inverse.as_ref());
+        let link = done.inverse.clone().unwrap();
+        assert_eq!((link.action.as_str(), link.time), ("start", None));
+        let undo = Action::Undo(Box::new(crate::state::undo::Undo {
+            original: stop,
+            original_at: at,
+            inverse: inverse.unwrap(),
+        }));
+        let undone = Entry::new(&undo, at, "ok", None);
+        assert_eq!(undone.action, "start");
+        let of = undone.undo_of.clone().unwrap();
+        assert_eq!(of.time.as_deref(), Some(done.time.as_str()));
+        assert_eq!(of.action, "stop");
+        assert!(keys(&undone).contains(&"undo_of".to_owned()));
+        assert!(!keys(&undone).contains(&"inverse".to_owned()));
     }
 }

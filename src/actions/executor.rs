@@ -7,12 +7,13 @@ use std::panic::AssertUnwindSafe;
 use bollard::Docker;
 use bollard::query_parameters::{KillContainerOptions, RemoveContainerOptions};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_util::FutureExt as _;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::audit::{AuditLog, Entry};
+use super::undo::Expect;
 use super::{Action, ContainerOp, SwarmOp};
 use crate::config::{AlertmanagerConfig, DockerConfig};
 use crate::error::SourceError;
@@ -21,7 +22,19 @@ use crate::sources::alertmanager::AlertmanagerSource;
 use crate::sources::docker::{self, cluster, errors};
 use crate::sources::github::{self, Api};
 use crate::sources::mlflow::{self, MlflowClient};
+use crate::state::undo::{self, Prior};
 use crate::state::{SourceId, Update};
+
+/// What one action came to: when it finished, whether it worked, what reverses it.
+#[derive(Debug)]
+pub struct Done {
+    /// When it finished (the time of its audit line).
+    pub at: DateTime<Utc>,
+    /// Whether it worked.
+    pub result: Result<(), SourceError>,
+    /// What reverses it (`None`: irreversible, failed, or itself an undo).
+    pub inverse: Option<Action>,
+}
 
 /// Runs actions against the clients it owns.
 pub struct Executor {
@@ -62,14 +75,8 @@ impl Executor {
         audit: AuditLog,
     ) -> Self {
         Executor {
-            docker: HashMap::new(),
             configs,
-            alertmanager: HashMap::new(),
-            mlflow: HashMap::new(),
-            github: HashMap::new(),
-            airflow: HashMap::new(),
-            read_only,
-            audit,
+            ..Executor::new(HashMap::new(), read_only, audit)
         }
     }
 
@@ -96,24 +103,43 @@ impl Executor {
 
     /// Executes one action and writes its audit line.
     pub async fn execute(&self, action: &Action) -> Result<(), SourceError> {
-        let result = if self.read_only {
+        self.act(action).await.result
+    }
+
+    /// Executes one action, works out what reverses it from the state it found,
+    /// and writes its audit line (naming the inverse, or the action an undo reverses).
+    pub async fn act(&self, action: &Action) -> Done {
+        let acted = if self.read_only {
             Err(SourceError::ReadOnly)
         } else {
             self.dispatch(action).await
+        };
+        let at = Utc::now();
+        let (result, inverse) = match acted {
+            Ok(prior) => (Ok(()), undo::inverse(action, &prior)),
+            Err(e) => (Err(e), None),
         };
         let (outcome, error) = match &result {
             Ok(()) => ("ok", None),
             Err(SourceError::ReadOnly) => ("refused", Some(SourceError::ReadOnly.to_string())),
             Err(e) => ("error", Some(e.to_string())),
         };
-        self.audit
-            .write(&Entry::new(action, Utc::now(), outcome, error));
-        result
+        let entry = Entry::new(action, at, outcome, error).with_inverse(inverse.as_ref());
+        self.audit.write(&entry);
+        Done {
+            at,
+            result,
+            inverse,
+        }
     }
 
-    async fn dispatch(&self, action: &Action) -> Result<(), SourceError> {
+    /// Acts; returns what was true before that an inverse needs.
+    pub(super) async fn dispatch(&self, action: &Action) -> Result<Prior, SourceError> {
+        let nothing = |()| Prior::Nothing;
         match action {
-            Action::Container { source, id, op, .. } => self.container(*source, id, op).await,
+            Action::Container { source, id, op, .. } => {
+                self.container(*source, id, op).await.map(nothing)
+            }
             Action::Swarm { source, id, op, .. } => self.swarm(*source, id, *op).await,
             Action::Silence {
                 source,
@@ -128,24 +154,16 @@ impl Executor {
                 let end = start + chrono::Duration::from_std(*duration).unwrap_or_default();
                 am.create_silence(matchers, start, end, creator, comment)
                     .await
-                    .map(|_| ())
+                    .map(Prior::Silence)
             }
-            Action::ExpireSilence { source, id, .. } => {
-                self.alertmanager_for(*source)?.expire_silence(id).await
+            Action::ExpireSilence { source, id, .. } => self
+                .alertmanager_for(*source)?
+                .expire_silence(id)
+                .await
+                .map(nothing),
+            Action::SetAlias { .. } | Action::DeleteAlias { .. } => {
+                self.alias(action, Expect::Anywhere).await
             }
-            Action::SetAlias {
-                source,
-                model,
-                alias,
-                version,
-                ..
-            } => mlflow::set_alias(self.mlflow_client(*source)?, model, alias, version).await,
-            Action::DeleteAlias {
-                source,
-                model,
-                alias,
-                ..
-            } => mlflow::delete_alias(self.mlflow_client(*source)?, model, alias).await,
             Action::TransitionStage {
                 source,
                 model,
@@ -154,9 +172,12 @@ impl Executor {
                 ..
             } => {
                 let client = self.mlflow_client(*source)?;
-                mlflow::transition_stage(client, model, version, stage).await
+                mlflow::transition_stage(client, model, version, stage)
+                    .await
+                    .map(nothing)
             }
-            Action::Dag { .. } => self.dag(action).await,
+            Action::Dag { .. } => self.dag(action).await.map(nothing),
+            Action::Undo(u) => self.undo(u).await,
             Action::Rerun(_)
             | Action::RerunFailed(_)
             | Action::Cancel(_)
@@ -166,7 +187,9 @@ impl Executor {
                         "no GitHub client for this source".into(),
                     ));
                 };
-                github_action(&client.api().await?, action).await
+                github_action(&client.api().await?, action)
+                    .await
+                    .map(nothing)
             }
         }
     }
@@ -183,15 +206,24 @@ impl Executor {
             .map_err(|e| errors::map(&target, &e))
     }
 
-    /// Updates a Swarm service or node through the manager of `source`.
-    async fn swarm(&self, source: SourceId, id: &str, op: SwarmOp) -> Result<(), SourceError> {
+    /// Updates a Swarm service or node through the manager of `source`; returns the
+    /// replica count or availability it had.
+    async fn swarm(&self, source: SourceId, id: &str, op: SwarmOp) -> Result<Prior, SourceError> {
         let (client, target) = self.engine(source)?;
         let (client, target) = (&client, target.as_str());
         match op {
-            SwarmOp::Scale(n) => cluster::scale(client, target, id, n).await,
-            SwarmOp::ForceUpdate => cluster::force_update(client, target, id).await,
-            SwarmOp::Rollback => cluster::rollback(client, target, id).await,
-            SwarmOp::Availability(a) => cluster::set_availability(client, target, id, a).await,
+            SwarmOp::Scale(n) => cluster::scale(client, target, id, n)
+                .await
+                .map(|before| before.map_or(Prior::Nothing, Prior::Replicas)),
+            SwarmOp::ForceUpdate => cluster::force_update(client, target, id)
+                .await
+                .map(|()| Prior::Nothing),
+            SwarmOp::Rollback => cluster::rollback(client, target, id)
+                .await
+                .map(|()| Prior::Nothing),
+            SwarmOp::Availability(a) => cluster::set_availability(client, target, id, a)
+                .await
+                .map(Prior::Availability),
         }
     }
 
@@ -236,7 +268,7 @@ impl Executor {
                 )
             })
     }
-    fn mlflow_client(&self, source: SourceId) -> Result<&MlflowClient, SourceError> {
+    pub(super) fn mlflow_client(&self, source: SourceId) -> Result<&MlflowClient, SourceError> {
         self.mlflow.get(&source).ok_or_else(|| {
             SourceError::Other("no MLflow server for this source: check [mlflow] url".into())
         })
@@ -256,20 +288,25 @@ impl Executor {
             };
             // A panic while acting fails that action, not the executor: the user
             // gets a toast at once instead of an "in progress" that never ends.
-            let result = match AssertUnwindSafe(self.execute(&action)).catch_unwind().await {
-                Ok(result) => result,
+            let done = match AssertUnwindSafe(self.act(&action)).catch_unwind().await {
+                Ok(done) => done,
                 Err(panic) => {
                     let message = crate::sources::driver::panic_text(panic.as_ref());
                     tracing::error!("the executor panicked on {}: {message}", action.label());
-                    Err(SourceError::Other(format!(
-                        "flightdeck failed while acting (a bug): {message}"
-                    )))
+                    Done {
+                        at: Utc::now(),
+                        result: Err(SourceError::Other(format!(
+                            "flightdeck failed while acting (a bug): {message}"
+                        ))),
+                        inverse: None,
+                    }
                 }
             };
             let done = Update::ActionDone {
                 action,
-                at: Utc::now(),
-                result,
+                at: done.at,
+                result: done.result,
+                inverse: done.inverse.map(Box::new),
             };
             if tx.send(done).await.is_err() {
                 return;
@@ -349,7 +386,8 @@ async fn github_action(api: &Api, action: &Action) -> Result<(), SourceError> {
         | Action::SetAlias { .. }
         | Action::DeleteAlias { .. }
         | Action::TransitionStage { .. }
-        | Action::Dag { .. } => {
+        | Action::Dag { .. }
+        | Action::Undo(_) => {
             return Err(SourceError::Other("not a GitHub action".into()));
         }
     };

@@ -4,5 +4,6 @@
 
 pub mod audit;
 pub mod executor;
+mod undo;
 
 pub use crate::state::action::*;

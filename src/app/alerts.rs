@@ -2,8 +2,6 @@
 //! silence form (prefilled from the selected alert), its validation, and the
 //! silence and expire actions, confirmed like every other action.
 
-use crossterm::event::KeyEvent;
-
 use super::App;
 use super::effect::Effect;
 use super::{refuse_read_only, toast};
@@ -13,7 +11,7 @@ use crate::config::duration;
 use crate::state::SourceKind;
 use crate::state::alert::{Alert, parse_matchers};
 use crate::view::alerts::{alert_rows, silence_rows};
-use crate::view::form::{Field, Form, FormEvent};
+use crate::view::form::{Field, Form};
 use crate::view::metrics::{self, metrics_of, panel_id, target_rows};
 use crate::view::table::TableView;
 use crate::view::{ConfirmView, FormPurpose, Overlay, Tab, ToastLevel};
@@ -140,31 +138,6 @@ fn open_silence_form(app: &mut App) {
         alert: alert.name().to_owned(),
     };
     app.view.overlays.push(Overlay::Form(form, purpose));
-}
-
-/// Edits the form on top; Enter validates it into a confirmation, Esc cancels.
-pub fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(Overlay::Form(form, purpose)) = app.view.overlays.last_mut() else {
-        return Vec::new();
-    };
-    match form.on_key(key) {
-        FormEvent::Edited => {}
-        FormEvent::Cancel => {
-            app.view.overlays.pop();
-            toast(app, "silence cancelled".to_owned(), ToastLevel::Info);
-        }
-        FormEvent::Submit => match validate(form, purpose) {
-            Ok(action) => {
-                app.view.overlays.pop();
-                app.view.overlays.push(Overlay::Confirm(ConfirmView {
-                    action,
-                    second: false,
-                }));
-            }
-            Err(why) => form.error = Some(why),
-        },
-    }
-    Vec::new()
 }
 
 /// The action a filled-in form asks for, or what is wrong with it.

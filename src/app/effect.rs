@@ -36,7 +36,9 @@ pub enum Effect {
         source: SourceId,
         /// The service id.
         service: String,
-        /// Names of its tasks by id (`web.2@worker1`), to mark each line.
+        /// The service's name, for tasks found after the start.
+        name: String,
+        /// Names of its running tasks by id (`web.2@worker1`), to mark each line.
         tasks: Vec<(String, String)>,
         /// Id that tags this stream's updates.
         stream_id: u64,

@@ -14,7 +14,21 @@ use crate::view::ToastLevel;
 
 pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
     match update {
-        Update::ActionDone { action, at, result } => on_action_done(app, &action, at, &result),
+        Update::ActionDone {
+            action,
+            at,
+            result,
+            inverse,
+        } => {
+            let feed_id = on_action_done(app, &action, at, &result);
+            super::undo::on_done(app, &action, at, result.is_ok(), inverse, feed_id);
+            let mut effects = vec![Effect::Refresh(vec![action.source()])];
+            // A DAG action changes the tasks on screen: read them again.
+            if matches!(action, Action::Dag { .. }) && app.view.tab == crate::view::Tab::Data {
+                effects.extend(super::data::fetch_tasks(app));
+            }
+            effects
+        }
         Update::DispatchInputs { target, result } => {
             pipelines::on_inputs(app, target, result);
             Vec::new()
@@ -62,13 +76,13 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
     }
 }
 
-/// Records a finished action in the feed and a toast, then refreshes its source.
+/// Records a finished action in the feed and a toast; returns its feed line's id.
 fn on_action_done(
     app: &mut App,
     action: &Action,
     at: chrono::DateTime<chrono::Utc>,
     result: &Result<(), crate::error::SourceError>,
-) -> Vec<Effect> {
+) -> u64 {
     app.now = app.now.max(at);
     app.dirty = true;
     if let Some(i) = app.in_flight.iter().position(|a| a == action) {
@@ -88,7 +102,7 @@ fn on_action_done(
             format!("{what}: {e}"),
         ),
     };
-    app.store.feed.push(FeedEntry {
+    let feed_id = app.store.feed.push(FeedEntry {
         id: 0,
         at,
         source: action.host().to_owned(),
@@ -99,14 +113,14 @@ fn on_action_done(
     });
     toast(app, text, level);
     if result.is_ok() {
-        super::swarm::watch(app, action, at);
+        // An undo of a scale is watched as the scale it runs.
+        let acted = match action {
+            Action::Undo(undo) => &undo.inverse,
+            other => other,
+        };
+        super::swarm::watch(app, acted, at);
     }
-    let mut effects = vec![Effect::Refresh(vec![action.source()])];
-    // A DAG action changes the tasks on screen: read them again.
-    if matches!(action, Action::Dag { .. }) && app.view.tab == crate::view::Tab::Data {
-        effects.extend(super::data::fetch_tasks(app));
-    }
-    effects
+    feed_id
 }
 
 /// Applies a snapshot to the store; rings the bell when an item turned critical.

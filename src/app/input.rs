@@ -144,6 +144,12 @@ pub fn on_palette_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if let Some(cmd) = chosen {
                 return run_command(app, cmd);
             }
+            // An action typed in full is hidden when read-only: say why, not "no match".
+            if Command::from_name(&query).is_some_and(Command::is_action)
+                && super::refuse_read_only(app)
+            {
+                return Vec::new();
+            }
             let text = format!("no command matches ':{query}' (':' then type to see them)");
             super::toast(app, text, ToastLevel::Error);
         }

@@ -156,6 +156,9 @@ fn to_panel(app: &mut App, source: SourceId, title: &str) -> Vec<Effect> {
 /// `b`: opens the run that built the container or model version the user means.
 pub fn open_build_run(app: &mut App) -> Vec<Effect> {
     let commit = match app.view.tab {
+        Tab::Containers if app.view.containers.mode != ClusterMode::Containers => {
+            super::swarm::build_commit(app)
+        }
         Tab::Containers => super::containers::target(app).and_then(|(_, c)| container_commit(c)),
         Tab::Models => super::models::target(app).and_then(|(_, _, v)| v.git_commit.clone()),
         _ => return Vec::new(),

@@ -9,6 +9,7 @@ use super::update::{back, run_command};
 use super::{choosers, input, pipelines, toast};
 use crate::actions::{Action, ContainerOp, KILL_SIGNALS};
 use crate::command::{Command, Context};
+use crate::view::form::FormEvent;
 use crate::view::{ConfirmView, FormPurpose, Overlay, QuitView, SignalView, Tab, ToastLevel};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -19,10 +20,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Palette(_)) => return input::on_palette_key(app, key),
         Some(Overlay::Confirm(_)) => return on_confirm_key(app, key),
         Some(Overlay::Signal(_)) => return on_signal_key(app, key),
-        Some(Overlay::Form(_, FormPurpose::Silence { .. })) => {
-            return super::alerts::on_form_key(app, key);
-        }
-        Some(Overlay::Form(..)) => return super::swarm::on_form_key(app, key),
+        Some(Overlay::Form(..)) => return on_form_key(app, key),
         Some(Overlay::Alias(_)) => return choosers::on_alias_key(app, key),
         Some(Overlay::Stage(_)) => return choosers::on_stage_key(app, key),
         Some(Overlay::Dispatch(_)) => return pipelines::on_form_key(app, key),
@@ -45,6 +43,42 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Some(cmd) => run_command(app, cmd),
         None => Vec::new(),
     }
+}
+
+/// Edits the form on top; Enter validates it into a confirmation, Esc cancels.
+fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Form(form, purpose)) = app.view.overlays.last_mut() else {
+        return Vec::new();
+    };
+    match form.on_key(key) {
+        FormEvent::Edited => {}
+        FormEvent::Cancel => {
+            let what = purpose.what();
+            app.view.overlays.pop();
+            toast(app, format!("{what} cancelled"), ToastLevel::Info);
+        }
+        FormEvent::Submit => {
+            // Each form's own checks, with a message that says what to do.
+            let checked = match purpose {
+                FormPurpose::Silence { .. } => super::alerts::validate(form, purpose),
+                FormPurpose::Scale { .. } | FormPurpose::Availability { .. } => {
+                    super::swarm::validate(form, purpose)
+                }
+                FormPurpose::Dag(d) => super::data::validate(form, d),
+            };
+            match checked {
+                Ok(action) => {
+                    app.view.overlays.pop();
+                    app.view.overlays.push(Overlay::Confirm(ConfirmView {
+                        action,
+                        second: false,
+                    }));
+                }
+                Err(why) => form.error = Some(why),
+            }
+        }
+    }
+    Vec::new()
 }
 
 fn is_ctrl(key: &KeyEvent) -> bool {

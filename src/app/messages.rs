@@ -29,27 +29,22 @@ pub fn open_toast(app: &mut App) -> Vec<Effect> {
 
 /// Enter on the focused change feed: opens the selected entry whole.
 pub fn open_feed_entry(app: &mut App) -> Vec<Effect> {
-    let ids = app.row_ids(Tab::Overview);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let Some(id) = app
-        .view
-        .overview
-        .feed
-        .position(&refs)
-        .and_then(|i| ids.get(i))
-    else {
+    let Some(id) = selected_feed_id(app) else {
         return Vec::new();
     };
-    let Some(entry) = app
-        .store
-        .feed
-        .newest_first()
-        .find(|e| e.id.to_string() == *id)
-    else {
+    let Some(entry) = app.store.feed.newest_first().find(|e| e.id == id) else {
         return Vec::new();
     };
     let lines = feed_lines(entry);
     open(app, "change", lines)
+}
+
+/// The id of the change feed's line under the cursor, as shown (filtered).
+pub fn selected_feed_id(app: &App) -> Option<u64> {
+    let ids = app.rows_of(Tab::Overview);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let index = app.view.overview.feed.position(&refs)?;
+    ids.get(index)?.parse().ok()
 }
 
 /// `:messages`: the latest toasts in full, newest first.

@@ -17,9 +17,12 @@ pub mod msg;
 pub mod pipelines;
 pub mod run;
 pub mod swarm;
+pub mod undo;
 pub mod update;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -64,6 +67,10 @@ pub struct App {
     pub swarm_watch: Vec<swarm::Watch>,
     /// Actions handed to the executor that have not reported back yet.
     pub in_flight: Vec<crate::actions::Action>,
+    /// This session's reversible actions that worked, oldest first, for `:undo` and `u`.
+    pub undo: Vec<undo::Reversible>,
+    /// The row ids of the tab last asked for, kept while only the selection moves.
+    rows: RefCell<Option<(Tab, Arc<Vec<String>>)>>,
 }
 
 impl App {
@@ -119,11 +126,36 @@ impl App {
             user: crate::actions::audit::local_user(),
             swarm_watch: Vec::new(),
             in_flight: Vec::new(),
+            undo: Vec::new(),
+            rows: RefCell::new(None),
         }
     }
 
-    /// The ids of the rows of a tab's table, filtered and sorted as shown.
+    /// The ids of the rows of a tab's table, filtered and sorted as shown. Computed
+    /// once and kept while only the selection moves (`update` forgets them on any other
+    /// message), so a burst of movement keys on a long table filters and sorts once.
+    pub fn rows_of(&self, tab: Tab) -> Arc<Vec<String>> {
+        if let Some((cached, ids)) = self.rows.borrow().as_ref()
+            && *cached == tab
+        {
+            return Arc::clone(ids);
+        }
+        let ids = Arc::new(self.compute_row_ids(tab));
+        *self.rows.borrow_mut() = Some((tab, Arc::clone(&ids)));
+        ids
+    }
+
+    /// The ids of the rows of a tab's table, as an owned list (see `rows_of`).
     pub fn row_ids(&self, tab: Tab) -> Vec<String> {
+        self.rows_of(tab).as_ref().clone()
+    }
+
+    /// Forgets the kept row ids: the store or the view may have changed them.
+    pub fn forget_rows(&mut self) {
+        *self.rows.get_mut() = None;
+    }
+
+    fn compute_row_ids(&self, tab: Tab) -> Vec<String> {
         match tab {
             Tab::Overview if self.view.overview.feed_focus => {
                 crate::view::overview::feed_ids(&self.store.feed, &self.view.overview.feed)
@@ -228,6 +260,7 @@ impl App {
         if self.view.tab != Tab::Containers {
             return focus;
         }
+        swarm::focus(self, &mut focus);
         let table = &self.view.tables[Tab::Containers.index()];
         let rows = containers_rows(&self.store, table, &self.view.containers);
         let ids: Vec<String> = rows.iter().map(ContainerRow::id).collect();

@@ -213,31 +213,24 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             Effect::FollowServiceLogs {
                 source,
                 service,
+                name,
                 tasks,
                 stream_id,
             } => {
                 ctx.pollers.follow_service_logs(
                     source,
-                    &service,
+                    (service, name),
                     tasks,
                     stream_id,
                     &ctx.tx,
                     &ctx.cancel,
                 );
             }
-            Effect::FetchJobLog {
-                source,
-                repo,
-                job_id,
-                stream_id,
-            } => {
-                ctx.pollers
-                    .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
-            }
             e @ (Effect::FetchDagTasks { .. }
             | Effect::FetchTaskLog { .. }
+            | Effect::FetchJobLog { .. }
+            | Effect::LoadDispatch(_)
             | Effect::FetchRun { .. }) => fetch(e, ctx),
-            Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
             Effect::StopLogs => ctx.pollers.stop_logs(),
             Effect::Save { name, text } => {
                 let result = save_text(&name, &text, Utc::now());
@@ -249,9 +242,20 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
     }
 }
 
-/// Starts an on-demand read: a model version's run, a DAG run's tasks, a task's log.
+/// Starts an on-demand read: a model version's run, a workflow's inputs, a job's
+/// log, a DAG run's tasks, a task's log.
 fn fetch(effect: Effect, ctx: &mut Ctx) {
     match effect {
+        Effect::FetchJobLog {
+            source,
+            repo,
+            job_id,
+            stream_id,
+        } => {
+            ctx.pollers
+                .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
+        }
+        Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
         Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
         Effect::FetchDagTasks {
             source,
@@ -291,6 +295,7 @@ fn execute(app: &mut App, action: Action, ctx: &mut Ctx, tui: &mut Tui) {
             action: e.into_inner(),
             at: Utc::now(),
             result: Err(SourceError::Other(why)),
+            inverse: None,
         };
         let more = update(app, Msg::Source(done));
         run_effects(app, more, ctx, tui);

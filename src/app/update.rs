@@ -22,7 +22,16 @@ use crate::view::{Overlay, PaletteView, Tab, ToastLevel};
 
 /// Applies one message to the app and returns what the loop must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    // Row ids computed while handling anything but movement may predate what the
+    // message changed (a filter set after the selection was pinned): drop them after.
+    let moves = moves_only(app, &msg);
+    if !moves {
+        app.forget_rows();
+    }
     let effects = dispatch(app, msg);
+    if !moves {
+        app.forget_rows();
+    }
     // Every action handed to the executor is in flight until it reports back.
     for effect in &effects {
         if let Effect::Execute(action) = effect {
@@ -30,6 +39,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
     }
     effects
+}
+
+/// Whether `msg` only moves the selection of the table on screen (its rows stay).
+fn moves_only(app: &App, msg: &Msg) -> bool {
+    let Msg::Key(key) = msg else {
+        return false;
+    };
+    if app.view.input.is_some() || !app.view.overlays.is_empty() {
+        return false;
+    }
+    matches!(
+        app.keymap.lookup(key, &app.contexts()),
+        Some(
+            Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::Top
+                | Command::Bottom
+        )
+    )
 }
 
 fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -96,6 +126,8 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::TabAlerts => return switch_tab(app, Tab::Alerts),
         Command::TabData => return switch_tab(app, Tab::Data),
         Command::Refresh => return refresh(app),
+        Command::Undo => return super::undo::undo_newest(app),
+        Command::UndoSelected => return super::undo::undo_selected(app),
         Command::Up => move_rows(app, -1),
         Command::Down => move_rows(app, 1),
         Command::PageUp => move_rows(app, -page.cast_signed()),
@@ -242,7 +274,7 @@ pub fn pin_selection(app: &mut App) {
     if app.view.text.is_some() || (app.view.tab == Tab::Models && app.view.models.model.is_some()) {
         return;
     }
-    let ids = app.row_ids(app.view.tab);
+    let ids = app.rows_of(app.view.tab);
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let table = app.view.active_table_mut();
     if let Some(id) = table.position(&refs).and_then(|i| ids.get(i)) {
@@ -343,7 +375,7 @@ fn move_rows(app: &mut App, delta: isize) {
     if app.view.tab == Tab::Models && models::move_rows(app, delta, page) {
         return;
     }
-    let ids = app.row_ids(app.view.tab);
+    let ids = app.rows_of(app.view.tab);
     app.view.active_table_mut().move_by(&ids, delta, page);
 }
 

@@ -202,19 +202,20 @@ impl Pollers {
         });
     }
 
-    /// Follows the logs of every task of a Swarm service, stopping any other log.
+    /// Follows the logs of every running task of a Swarm service (id, name), one
+    /// stream per task, stopping any other log.
     pub fn follow_service_logs(
         &mut self,
         source: SourceId,
-        service: &str,
+        service: (String, String),
         tasks: Vec<(String, String)>,
         stream_id: u64,
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
-        let (service, out) = (service.to_owned(), tx.clone());
+        let out = tx.clone();
         self.follow_docker_log(source, stream_id, tx, cancel, move |client, token| {
-            docker::logs::follow_service(client, service, tasks, stream_id, LOG_TAIL, out, token)
+            docker::service_logs::follow(client, service, tasks, stream_id, LOG_TAIL, out, token)
         });
     }
 

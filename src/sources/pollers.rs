@@ -16,6 +16,7 @@ use super::airflow::{AirflowClient, AirflowSource};
 use super::alertmanager::AlertmanagerSource;
 use super::build::{config_interval, docker_ids, mlflow_ids};
 use super::docker::cluster::SwarmSource;
+use super::docker::events::SwarmLink;
 use super::docker::{DockerSource, Focus};
 use super::driver::{self, DriverHandle, PollPolicy, Schedule};
 use super::github::{self, GithubSource};
@@ -143,13 +144,19 @@ impl Pollers {
         let (focus_tx, focus_rx) = watch::channel(Focus::default());
         let refresh = Arc::clone(&handle.refresh);
         let (c, token) = (cfg.clone(), cancel.clone());
+        let link = cfg.swarm.then(|| Arc::new(SwarmLink::default()));
+        let (events, swarm_focus) = (link.clone(), focus_rx.clone());
         let make = move || {
-            DockerSource::lazy(
+            let source = DockerSource::lazy(
                 c.clone(),
                 focus_rx.clone(),
                 Arc::clone(&refresh),
                 token.clone(),
-            )
+            );
+            match &events {
+                Some(l) => source.with_swarm(Arc::clone(l)),
+                None => source,
+            }
         };
         let schedule = Schedule::for_interval(cfg.interval);
         let task = self
@@ -159,24 +166,26 @@ impl Pollers {
         self.handles.insert(id, handle);
         self.focus.insert(id, focus_tx);
         self.docker.insert(id, cfg.clone());
-        if cfg.swarm {
-            self.start_swarm(id, cfg, tx, cancel);
+        if let Some(link) = link {
+            self.start_swarm(id, cfg, (swarm_focus, link), tx, cancel);
         }
     }
 
-    /// Starts the Swarm poller of a Docker source: same id and poll policy, its own
-    /// refresh-now (one `Notify` wakes only one waiter).
+    /// Starts the Swarm poller of a Docker source: same id, poll policy and focus,
+    /// its own refresh-now (one `Notify` wakes only one waiter), which the Docker
+    /// source's event follower also pokes on `service` and `node` events.
     fn start_swarm(
         &mut self,
         id: SourceId,
         cfg: &DockerConfig,
+        (focus, link): (watch::Receiver<Focus>, Arc<SwarmLink>),
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
         let Some(policy) = self.handles.get(&id).map(|h| h.policy.subscribe()) else {
             return;
         };
-        let refresh = Arc::new(Notify::new());
+        let refresh = Arc::clone(&link.refresh);
         let links = driver::DriverLinks {
             tx: tx.clone(),
             policy,
@@ -185,7 +194,8 @@ impl Pollers {
         };
         let cfg = cfg.clone();
         let schedule = Schedule::for_interval(cfg.interval);
-        let make = move || SwarmSource::new(cfg.clone());
+        let make =
+            move || SwarmSource::new(cfg.clone()).with_links(focus.clone(), Arc::clone(&link));
         let task = self
             .tasks
             .spawn(driver::supervise(make, id, schedule, links));

@@ -8,6 +8,7 @@ use super::airflow::DagOp;
 use super::alert::Matcher;
 use super::source::SourceId;
 use super::swarm::Availability;
+pub use super::undo::Undo;
 
 /// What can be done to a container.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,6 +243,9 @@ pub enum Action {
         /// The inputs, by name, as text (GitHub takes strings).
         inputs: Vec<(String, String)>,
     },
+    // -- undo
+    /// Reverse an earlier action by running its inverse, audited as an undo of it.
+    Undo(Box<Undo>),
 }
 
 /// The stages offered by the stage chooser, in MLflow's words.
@@ -273,6 +277,7 @@ impl Action {
             Action::RerunFailed(_) => "Re-run failed jobs of".into(),
             Action::Cancel(_) => "Cancel workflow run".into(),
             Action::Dispatch { git_ref, .. } => format!("Dispatch on '{git_ref}' workflow"),
+            Action::Undo(undo) => undo.label(),
         }
     }
 
@@ -288,6 +293,7 @@ impl Action {
             Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.name,
             Action::Dispatch { workflow, .. } => workflow,
             Action::Dag { dag_id, run_id, .. } => run_id.as_deref().unwrap_or(dag_id),
+            Action::Undo(undo) => undo.original.target(),
         }
     }
 
@@ -304,6 +310,7 @@ impl Action {
             | Action::Dag { host, .. } => host,
             Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => &r.repo,
             Action::Dispatch { repo, .. } => repo,
+            Action::Undo(undo) => undo.inverse.host(),
         }
     }
 
@@ -320,6 +327,7 @@ impl Action {
             | Action::Dag { source, .. }
             | Action::Dispatch { source, .. } => *source,
             Action::Rerun(r) | Action::RerunFailed(r) | Action::Cancel(r) => r.source,
+            Action::Undo(undo) => undo.inverse.source(),
         }
     }
 
@@ -390,6 +398,7 @@ impl Action {
                 git_ref,
                 ..
             } => (format!("dispatch:{git_ref}"), workflow_id.to_string()),
+            Action::Undo(undo) => undo.inverse.audit_name(),
         }
     }
 

@@ -188,20 +188,7 @@ pub fn sort(alerts: &mut [Alert]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn alert(name: &str, severity: &str, state: AlertState) -> Alert {
-        let mut labels = BTreeMap::new();
-        labels.insert("alertname".to_owned(), name.to_owned());
-        labels.insert("severity".to_owned(), severity.to_owned());
-        Alert {
-            labels,
-            annotations: BTreeMap::new(),
-            state,
-            since: None,
-            silenced_by: vec![],
-            fingerprint: None,
-        }
-    }
+    use crate::state::testkit::alert;
 
     #[test]
     fn severity_follows_label_and_state() {

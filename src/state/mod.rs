@@ -19,6 +19,7 @@ pub mod swarm;
 #[cfg(test)]
 pub mod testkit;
 pub mod trace;
+pub mod undo;
 pub mod update;
 
 use chrono::{DateTime, Utc};

@@ -122,6 +122,9 @@ pub struct Service {
     pub replicas_running: u64,
     /// The image of its task template (without the digest).
     pub image: String,
+    /// The commit its image was built from: the OCI revision label of its task
+    /// template's container labels, else of the service's own labels.
+    pub revision: Option<String>,
     /// Its rolling update's state, when it was ever updated.
     pub update_state: Option<UpdateState>,
     /// The manager's message about that update.
@@ -385,6 +388,7 @@ mod tests {
             ports: Vec::new(),
             created: None,
             recent_failures: 0,
+            revision: None,
             version: 1,
         }
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::alert::{Alert, AlertState};
 use super::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
 use super::model::{ModelVersion, VersionStatus};
 use super::pipeline::{PipelineRun, RunStatus};
@@ -80,5 +81,21 @@ pub fn version(v: &str, status: VersionStatus) -> ModelVersion {
         description: String::new(),
         aliases: vec![],
         tags: BTreeMap::new(),
+    }
+}
+
+/// An alert `name` with a `severity` label in `state`, never silenced.
+pub fn alert(name: &str, severity: &str, state: AlertState) -> Alert {
+    let labels = [("alertname", name), ("severity", severity)]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    Alert {
+        labels,
+        annotations: BTreeMap::new(),
+        state,
+        since: None,
+        silenced_by: vec![],
+        fingerprint: None,
     }
 }

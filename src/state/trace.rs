@@ -5,6 +5,7 @@
 use super::Store;
 use super::container::Container;
 use super::pipeline::{Outcome, PipelineRun};
+use super::swarm::Service;
 use crate::state::{Payload, SourceId};
 
 /// The commit a container's image was built from: the OCI revision label, else a
@@ -14,6 +15,15 @@ pub fn container_commit(c: &Container) -> Option<String> {
         return Some(rev.to_ascii_lowercase());
     }
     tag_commit(&c.image).map(str::to_ascii_lowercase)
+}
+
+/// The commit a Swarm service's image was built from, read as for a container:
+/// its revision label, else a commit SHA in the image tag; lower case.
+pub fn service_commit(s: &Service) -> Option<String> {
+    if let Some(rev) = s.revision.as_deref().filter(|r| is_sha(r)) {
+        return Some(rev.to_ascii_lowercase());
+    }
+    tag_commit(&s.image).map(str::to_ascii_lowercase)
 }
 
 /// A commit SHA among the tag's `-`, `_`, `.` or `+` separated parts.
@@ -78,8 +88,8 @@ pub struct Deployment {
     pub places: Vec<String>,
 }
 
-/// Which commit of the watched repositories runs where: every container and
-/// watched model version whose commit a known run built, grouped by commit.
+/// Which commit of the watched repositories runs where: every container, Swarm
+/// service and watched model version whose commit a known run built, grouped by commit.
 pub fn deployments(store: &Store) -> Vec<Deployment> {
     let mut out: Vec<Deployment> = Vec::new();
     for s in &store.sources {
@@ -100,6 +110,13 @@ pub fn deployments(store: &Store) -> Vec<Deployment> {
                 .collect(),
             _ => Vec::new(),
         };
+        let services = s.swarm.iter().flat_map(|w| &w.snapshot.services);
+        let places = places.into_iter().chain(services.filter_map(|svc| {
+            Some((
+                service_commit(svc)?,
+                format!("{} (service on {label})", svc.name),
+            ))
+        }));
         for (sha, place) in places {
             let Some((_, run)) = run_for_commit(store, &sha) else {
                 continue;
@@ -154,7 +171,97 @@ pub fn trained_by(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::state::pipeline::{Pipelines, RunConclusion, RunStatus};
+    use crate::state::swarm::{ServiceMode, SwarmSnapshot};
+    use crate::state::testkit::{epoch, run};
+    use crate::state::{SourceKind, SourceSpec, Update};
+
+    fn service(name: &str, image: &str, revision: Option<&str>) -> Service {
+        Service {
+            id: format!("id-{name}"),
+            name: name.into(),
+            stack: None,
+            mode: ServiceMode::Replicated,
+            replicas_desired: 1,
+            replicas_running: 1,
+            image: image.into(),
+            revision: revision.map(str::to_owned),
+            update_state: None,
+            update_message: None,
+            ports: Vec::new(),
+            created: None,
+            recent_failures: 0,
+            version: 1,
+        }
+    }
+
+    const SHA: &str = "3f2a9c1e0b5d4c3a2b1f0e9d8c7b6a5f4e3d2c1b";
+
+    /// A GitHub source with run 42 (success) and a Swarm manager with these services.
+    fn store(services: Vec<Service>) -> Store {
+        let spec = |kind, name: &str| SourceSpec {
+            kind,
+            name: name.into(),
+            interval: Duration::from_secs(15),
+        };
+        let mut store = Store::new(vec![
+            spec(SourceKind::Github, "github"),
+            spec(SourceKind::Docker, "manager"),
+        ]);
+        let built = PipelineRun {
+            conclusion: Some(RunConclusion::Success),
+            head_sha: SHA.into(),
+            ..run(42, RunStatus::Completed, epoch())
+        };
+        let pipelines = Pipelines {
+            runs: vec![built],
+            ..Pipelines::default()
+        };
+        store.apply(Update::Polled {
+            source: SourceId(0),
+            at: epoch(),
+            result: Ok(Payload::Pipelines(pipelines)),
+        });
+        let snapshot = SwarmSnapshot {
+            services,
+            ..SwarmSnapshot::default()
+        };
+        store.apply(Update::Polled {
+            source: SourceId(1),
+            at: epoch(),
+            result: Ok(Payload::Swarm(Ok(Some(snapshot)))),
+        });
+        store
+    }
+
+    #[test]
+    fn a_service_links_to_the_run_of_its_revision_label_else_its_tag() {
+        let labelled = service("web", "acme/web:latest", Some(&SHA.to_ascii_uppercase()));
+        assert_eq!(service_commit(&labelled).as_deref(), Some(SHA));
+        let tagged = service("api", &format!("acme/api:1.4-{}", &SHA[..7]), None);
+        assert_eq!(service_commit(&tagged).as_deref(), Some(&SHA[..7]));
+        let neither = service("db", "postgres:16", Some("v1.4"));
+        assert_eq!(service_commit(&neither), None, "a version is not a commit");
+
+        let store = store(vec![labelled, tagged, neither]);
+        let commit = service_commit(&store.sources[1].swarm.as_ref().unwrap().snapshot.services[0]);
+        assert_eq!(
+            built_by(&store, &commit.unwrap()).as_deref(),
+            Some("built by CI #42 (success)")
+        );
+        let deployed = deployments(&store);
+        assert_eq!(deployed.len(), 1, "{deployed:?}");
+        assert_eq!(
+            deployed[0].places,
+            [
+                "web (service on docker manager)",
+                "api (service on docker manager)"
+            ]
+        );
+    }
 
     #[test]
     fn tags_carry_shas_but_versions_and_ports_do_not() {

@@ -112,6 +112,8 @@ pub enum Update {
         at: DateTime<Utc>,
         /// Whether it worked.
         result: Result<(), SourceError>,
+        /// What reverses it, captured as it ran (`None`: irreversible, failed or an undo).
+        inverse: Option<Box<Action>>,
     },
     /// The poller task died; the pane says so instead of going quiet.
     Crashed {

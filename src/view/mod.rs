@@ -179,6 +179,19 @@ pub enum FormPurpose {
     },
 }
 
+impl FormPurpose {
+    /// What the form asks for, in a word (`silence cancelled`).
+    pub fn what(&self) -> &'static str {
+        match self {
+            FormPurpose::Silence { .. } => "silence",
+            FormPurpose::Scale { .. } => "scale",
+            FormPurpose::Availability { .. } => "availability change",
+            FormPurpose::Dag(d) if d.trigger => "trigger",
+            FormPurpose::Dag(_) => "mark",
+        }
+    }
+}
+
 /// The alias chooser for one model version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasView {

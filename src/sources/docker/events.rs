@@ -1,5 +1,7 @@
 //! Follows the engine's event stream: each container lifecycle or health event
-//! marks that container for re-inspection and wakes the poller at once.
+//! marks that container for re-inspection and wakes the poller at once; on a
+//! Swarm manager, `service` and `node` events mark what the Swarm poller reads
+//! again and wake it (`SwarmLink`).
 //! Reconnects by itself with backoff when the engine goes away, replaying what
 //! it missed. Lifecycle events also go to `Lifecycle`, which judges crash loops
 //! and stops on request.
@@ -8,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use bollard::Docker;
-use bollard::models::EventMessage;
+use bollard::models::{EventMessage, EventMessageTypeEnum};
 use bollard::query_parameters::EventsOptions;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
@@ -37,6 +39,61 @@ pub fn is_relevant(ev: &EventMessage) -> bool {
 
 fn container_filter() -> HashMap<String, Vec<String>> {
     HashMap::from([("type".to_owned(), vec!["container".to_owned()])])
+}
+
+/// What the events named since the Swarm poller last looked.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SwarmEvents {
+    /// Services created, updated or removed.
+    pub services: HashSet<String>,
+    /// Whether any node event came (joined, left, updated, down).
+    pub nodes: bool,
+}
+
+/// Shared by a Docker source's event follower and its Swarm poller.
+#[derive(Debug, Default)]
+pub struct SwarmLink {
+    /// What changed.
+    pub events: Mutex<SwarmEvents>,
+    /// Wakes the Swarm poller.
+    pub refresh: Arc<Notify>,
+}
+
+impl SwarmLink {
+    /// Notes a `service` or `node` event and wakes the Swarm poller; false for others.
+    pub fn note(&self, ev: &EventMessage) -> bool {
+        let Ok(mut e) = self.events.lock() else {
+            return false;
+        };
+        match ev.typ {
+            Some(EventMessageTypeEnum::SERVICE) => {
+                if let Some(id) = ev.actor.as_ref().and_then(|a| a.id.clone()) {
+                    e.services.insert(id);
+                }
+            }
+            Some(EventMessageTypeEnum::NODE) => e.nodes = true,
+            _ => return false,
+        }
+        self.refresh.notify_one();
+        true
+    }
+
+    /// Takes what the events named so far.
+    pub fn take(&self) -> SwarmEvents {
+        self.events
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
+    }
+}
+
+/// The followed event types: containers, and services and nodes for a Swarm poller.
+fn follow_filter(swarm: bool) -> HashMap<String, Vec<String>> {
+    let mut types = vec!["container".to_owned()];
+    if swarm {
+        types.extend(["service".to_owned(), "node".to_owned()]);
+    }
+    HashMap::from([("type".to_owned(), types)])
 }
 
 /// Reads the engine's buffered container events of the last day up to `now` into
@@ -82,21 +139,33 @@ pub async fn replay(
     true
 }
 
+/// Where the follower sends what it sees.
+pub struct Sinks {
+    /// Containers to inspect again.
+    pub dirty: Arc<Mutex<HashSet<String>>>,
+    /// Lifecycle events, for crash loops.
+    pub lifecycle: Arc<Mutex<Lifecycle>>,
+    /// Wakes the container poller.
+    pub refresh: Arc<Notify>,
+    /// Service and node events, when the engine's Swarm is polled.
+    pub swarm: Option<Arc<SwarmLink>>,
+}
+
 /// Runs until cancelled.
-pub async fn follow(
-    client: Docker,
-    dirty: Arc<Mutex<HashSet<String>>>,
-    lifecycle: Arc<Mutex<Lifecycle>>,
-    refresh: Arc<Notify>,
-    cancel: CancellationToken,
-) {
+pub async fn follow(client: Docker, sinks: Sinks, cancel: CancellationToken) {
+    let Sinks {
+        dirty,
+        lifecycle,
+        refresh,
+        swarm,
+    } = sinks;
     let mut failures = 0u32;
     // After a reconnect, the engine replays what happened since the last event seen.
     let mut last_seen: Option<i64> = None;
     loop {
         let options = EventsOptions {
             since: last_seen.map(|t| t.to_string()),
-            filters: Some(container_filter()),
+            filters: Some(follow_filter(swarm.is_some())),
             ..Default::default()
         };
         let mut stream = client.events(Some(options));
@@ -109,6 +178,9 @@ pub async fn follow(
                 Some(Ok(ev)) => {
                     failures = 0;
                     last_seen = ev.time.or(last_seen);
+                    if swarm.as_ref().is_some_and(|s| s.note(&ev)) {
+                        continue;
+                    }
                     if let Ok(mut l) = lifecycle.lock() {
                         l.record(&ev);
                     }
@@ -144,6 +216,31 @@ mod tests {
             action: Some(action.to_owned()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn service_and_node_events_mark_what_the_swarm_poller_reads_again() {
+        let link = SwarmLink::default();
+        let of = |typ, id: &str| EventMessage {
+            typ: Some(typ),
+            actor: Some(bollard::models::EventActor {
+                id: Some(id.to_owned()),
+                attributes: None,
+            }),
+            ..ev("update")
+        };
+        assert!(link.note(&of(EventMessageTypeEnum::SERVICE, "s1")));
+        assert!(link.note(&of(EventMessageTypeEnum::NODE, "n1")));
+        assert!(!link.note(&of(EventMessageTypeEnum::CONTAINER, "c1")));
+        let seen = link.take();
+        assert_eq!(seen.services, HashSet::from(["s1".to_owned()]));
+        assert!(seen.nodes);
+        assert_eq!(link.take(), SwarmEvents::default(), "taken once");
+        assert_eq!(
+            follow_filter(true)["type"],
+            ["container", "service", "node"]
+        );
+        assert_eq!(follow_filter(false)["type"], ["container"]);
     }
 
     #[test]

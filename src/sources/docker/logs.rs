@@ -26,7 +26,7 @@ pub async fn follow(
     cancel: CancellationToken,
 ) {
     let stream = client.logs(&id, Some(options(tail)));
-    let reason = match pump(stream, stream_id, &tx, &cancel, &[]).await {
+    let reason = match pump(stream, stream_id, &tx, &cancel).await {
         Ended::Cancelled => return,
         Ended::Closed => ended_reason(&client, &id).await,
         Ended::Failed(f) => format!("log stream failed: {f}"),
@@ -34,29 +34,7 @@ pub async fn follow(
     let _ = tx.send(Update::LogEnded { stream_id, reason }).await;
 }
 
-/// Streams the logs of every task of Swarm service `id` through its manager; lines
-/// that carry their task's details are marked with its name (`tasks`, by id).
-pub async fn follow_service(
-    client: Docker,
-    id: String,
-    tasks: Vec<(String, String)>,
-    stream_id: u64,
-    tail: usize,
-    tx: mpsc::Sender<Update>,
-    cancel: CancellationToken,
-) {
-    // bollard 0.21 takes the container's LogsOptions here, which has no `details`
-    // flag: lines then carry no task id and stay unmarked (see `mark_tasks`).
-    let stream = client.service_logs(&id, Some(options(tail)));
-    let reason = match pump(stream, stream_id, &tx, &cancel, &tasks).await {
-        Ended::Cancelled => return,
-        Ended::Closed => "the manager closed the log stream".to_owned(),
-        Ended::Failed(f) => format!("log stream failed: {f}"),
-    };
-    let _ = tx.send(Update::LogEnded { stream_id, reason }).await;
-}
-
-fn options(tail: usize) -> LogsOptions {
+pub(super) fn options(tail: usize) -> LogsOptions {
     LogsOptions {
         follow: true,
         stdout: true,
@@ -77,14 +55,12 @@ enum Ended {
     Failed(String),
 }
 
-/// Sends batches of whole lines until the stream ends; lines of a service log
-/// (`tasks` not empty) lose the engine's details and gain their task's name.
+/// Sends batches of whole lines until the stream ends.
 async fn pump(
     stream: impl futures_util::Stream<Item = Result<LogOutput, bollard::errors::Error>>,
     stream_id: u64,
     tx: &mpsc::Sender<Update>,
     cancel: &CancellationToken,
-    tasks: &[(String, String)],
 ) -> Ended {
     let mut chunks = Box::pin(stream.ready_chunks(BATCH));
     let mut split = Splitter::default();
@@ -104,7 +80,6 @@ async fn pump(
                 Err(e) => failure = Some(e.to_string()),
             }
         }
-        mark_tasks(&mut lines, tasks);
         if !lines.is_empty() && tx.send(Update::Log { stream_id, lines }).await.is_err() {
             return Ended::Cancelled;
         }
@@ -114,7 +89,6 @@ async fn pump(
     };
     let mut rest = Vec::new();
     split.flush(&mut rest);
-    mark_tasks(&mut rest, tasks);
     if !rest.is_empty() {
         let _ = tx
             .send(Update::Log {
@@ -124,31 +98,6 @@ async fn pump(
             .await;
     }
     ended
-}
-
-/// Replaces the details a service log puts before each line
-/// (`com.docker.swarm.node.id=…,com.docker.swarm.service.id=…,com.docker.swarm.task.id=…`)
-/// with `[web.2@worker1]`, or the task id's first 12 characters when unnamed.
-pub fn mark_tasks(lines: &mut [LogLine], tasks: &[(String, String)]) {
-    if tasks.is_empty() {
-        return;
-    }
-    for line in lines {
-        let Some((details, rest)) = line.text.split_once(' ') else {
-            continue;
-        };
-        let Some(task) = details
-            .split(',')
-            .find_map(|kv| kv.strip_prefix("com.docker.swarm.task.id="))
-        else {
-            continue;
-        };
-        let name = tasks
-            .iter()
-            .find(|(id, _)| id == task)
-            .map_or_else(|| task.chars().take(12).collect(), |(_, n)| n.clone());
-        line.text = format!("[{name}] {rest}");
-    }
 }
 
 async fn ended_reason(client: &Docker, id: &str) -> String {
@@ -229,21 +178,6 @@ pub fn parse_line(raw: &str, stderr: bool) -> LogLine {
 mod tests {
     use super::*;
 
-    #[test]
-    fn service_log_lines_are_marked_with_their_task() {
-        let raw = "2026-12-06T01:08:53.1Z com.docker.swarm.node.id=n1,com.docker.swarm.service.id=s1,com.docker.swarm.task.id=t1 hello";
-        let mut lines = vec![
-            parse_line(raw, false),
-            parse_line(raw.replace("t1", "t2abcdefghijklmn").as_str(), true),
-        ];
-        mark_tasks(&mut lines, &[("t1".into(), "web.1@worker1".into())]);
-        assert_eq!(lines[0].text, "[web.1@worker1] hello");
-        assert_eq!(lines[1].text, "[t2abcdefghij] hello");
-        assert_eq!(
-            lines[0].timestamp.as_deref(),
-            Some("2026-12-06T01:08:53.1Z")
-        );
-    }
     use bytes::Bytes;
 
     #[test]

@@ -6,10 +6,11 @@
 pub mod cluster;
 pub(crate) mod convert;
 pub mod errors;
-pub(crate) mod events;
+pub mod events;
 pub(crate) mod lifecycle;
 pub mod logs;
 mod sampler;
+pub mod service_logs;
 pub(crate) mod stats;
 pub mod swarm;
 
@@ -42,6 +43,20 @@ pub struct Focus {
     pub selected: Option<String>,
     /// Ids of the containers in visible rows.
     pub visible: Vec<String>,
+    /// Which Swarm tasks are on screen.
+    pub swarm: SwarmFocus,
+}
+
+/// Which Swarm tasks the screen shows, so the Swarm poller reads them every poll.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SwarmFocus {
+    /// No view needs tasks (service rows count from the service list).
+    #[default]
+    None,
+    /// The tasks of this service (by id) are open.
+    Service(String),
+    /// Every task: the nodes view counts running tasks per node.
+    All,
 }
 
 /// Connects to the engine named by a `[[docker]]` table (no request is made yet).
@@ -89,6 +104,8 @@ pub struct DockerSource {
     running: watch::Sender<HashSet<String>>,
     focus: watch::Receiver<Focus>,
     interval: Duration,
+    /// Where service and node events go, when this engine's Swarm is polled.
+    swarm: Option<Arc<events::SwarmLink>>,
     /// The event follower and the stats sampler: aborted with the source, and a
     /// panic in either fails the next poll, so the supervisor restarts them all.
     children: JoinSet<()>,
@@ -144,8 +161,20 @@ impl DockerSource {
             running: watch::channel(HashSet::new()).0,
             focus,
             interval: Duration::from_secs(2),
+            swarm: None,
             children: JoinSet::new(),
         }
+    }
+
+    /// Also follows the engine's `service` and `node` events into `link`.
+    #[must_use]
+    pub fn with_swarm(mut self, link: Arc<events::SwarmLink>) -> Self {
+        self.swarm = Some(link);
+        // A connected source already follows events: follow them again with the link.
+        if let Some(client) = self.client.clone() {
+            self.start_events(&client);
+        }
+        self
     }
 
     /// Starts the event follower and the stats sampler on `client`.
@@ -153,13 +182,14 @@ impl DockerSource {
         let (dirty, refresh) = (Arc::clone(&self.dirty), Arc::clone(&self.refresh));
         self.replayed = false;
         self.children.abort_all();
-        self.children.spawn(events::follow(
-            client.clone(),
+        let sinks = events::Sinks {
             dirty,
-            Arc::clone(&self.lifecycle),
+            lifecycle: Arc::clone(&self.lifecycle),
             refresh,
-            self.cancel.clone(),
-        ));
+            swarm: self.swarm.clone(),
+        };
+        self.children
+            .spawn(events::follow(client.clone(), sinks, self.cancel.clone()));
         let links = sampler::SamplerLinks {
             focus: self.focus.clone(),
             running: self.running.subscribe(),

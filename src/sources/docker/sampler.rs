@@ -159,6 +159,7 @@ mod tests {
         let focus = Focus {
             selected: Some("a".into()),
             visible: vec!["a".into(), "b".into(), "z".into()],
+            ..Focus::default()
         };
         let running = set(&["a", "b", "c", "d"]);
         let none = HashSet::new();

@@ -11,6 +11,7 @@ use bollard::models::{
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::state::container::REVISION_LABEL;
 use crate::state::swarm::{
     Availability, FAILURE_WINDOW_SECS, ManagerStatus, Node, NodeRole, NodeState, Port, Service,
     ServiceMode, SwarmSnapshot, Task, UpdateState,
@@ -69,11 +70,19 @@ fn service(s: &WireService, tasks: &[Task], since: Option<DateTime<Utc>>) -> Opt
         .count();
     let update = s.update_status.as_ref();
     let labels = spec.and_then(|sp| sp.labels.as_ref());
-    let image = spec
+    let container = spec
         .and_then(|sp| sp.task_template.as_ref())
-        .and_then(|t| t.container_spec.as_ref())
+        .and_then(|t| t.container_spec.as_ref());
+    let image = container
         .and_then(|c| c.image.as_deref())
         .unwrap_or_default();
+    // The container labels are what its tasks' containers carry, so they win.
+    let revision = container
+        .and_then(|c| c.labels.as_ref())
+        .and_then(|l| l.get(REVISION_LABEL))
+        .or_else(|| labels.and_then(|l| l.get(REVISION_LABEL)))
+        .filter(|r| !r.is_empty())
+        .cloned();
     Some(Service {
         name: spec
             .and_then(|sp| sp.name.clone())
@@ -84,6 +93,7 @@ fn service(s: &WireService, tasks: &[Task], since: Option<DateTime<Utc>>) -> Opt
         replicas_desired,
         replicas_running: u64::try_from(running).unwrap_or(u64::MAX),
         image: without_digest(image).to_owned(),
+        revision,
         update_state: update.and_then(|u| u.state).and_then(update_state),
         update_message: update.and_then(|u| u.message.clone()),
         ports: s
@@ -206,11 +216,7 @@ fn node(n: &WireNode, tasks: &[Task]) -> Option<Node> {
             _ => NodeRole::Worker,
         },
         manager_status,
-        availability: match spec.and_then(|s| s.availability) {
-            Some(NodeSpecAvailabilityEnum::DRAIN) => Availability::Drain,
-            Some(NodeSpecAvailabilityEnum::PAUSE) => Availability::Pause,
-            _ => Availability::Active,
-        },
+        availability: availability(spec.and_then(|s| s.availability)),
         state: match n.status.as_ref().and_then(|s| s.state) {
             Some(WireNodeState::READY) => NodeState::Ready,
             Some(WireNodeState::DOWN) => NodeState::Down,
@@ -226,6 +232,15 @@ fn node(n: &WireNode, tasks: &[Task]) -> Option<Node> {
         version: n.version.as_ref().and_then(|v| v.index).unwrap_or(0),
         id,
     })
+}
+
+/// A node's availability in flightdeck's words (absent: active, the engine's default).
+pub(super) fn availability(wire: Option<NodeSpecAvailabilityEnum>) -> Availability {
+    match wire {
+        Some(NodeSpecAvailabilityEnum::DRAIN) => Availability::Drain,
+        Some(NodeSpecAvailabilityEnum::PAUSE) => Availability::Pause,
+        _ => Availability::Active,
+    }
 }
 
 #[cfg(test)]
@@ -260,6 +275,11 @@ mod tests {
         assert_eq!(web.mode, ServiceMode::Replicated);
         assert_eq!((web.replicas_desired, web.replicas_running), (3, 3));
         assert_eq!(web.image, "flightdeck-test:busybox");
+        assert_eq!(
+            web.revision.as_deref(),
+            Some("3f2a9c1e0b5d4c3a2b1f0e9d8c7b6a5f4e3d2c1b"),
+            "from the task template's container labels"
+        );
         assert_eq!(web.update_state, Some(UpdateState::Completed));
         assert_eq!(
             web.ports,
@@ -273,6 +293,7 @@ mod tests {
         assert_eq!(web.severity(), Severity::Ok);
         let unplaceable = service(&s, "unplaceable");
         assert_eq!(unplaceable.stack, None);
+        assert_eq!(unplaceable.revision, None);
         assert_eq!(
             (unplaceable.replicas_desired, unplaceable.replicas_running),
             (3, 2)
@@ -289,6 +310,17 @@ mod tests {
         assert!(crasher.recent_failures >= 5, "{}", crasher.recent_failures);
         assert_eq!(crasher.severity(), Severity::Critical);
         assert_eq!(crasher.state_word(), "crash_loop");
+    }
+
+    #[test]
+    fn the_service_label_is_the_revision_when_its_containers_have_none() {
+        let wire: WireService = serde_json::from_str(
+            r#"{"ID":"s1","Spec":{"Name":"api","Labels":{"org.opencontainers.image.revision":"abc1234"},
+                "TaskTemplate":{"ContainerSpec":{"Image":"acme/api:1.4"}}}}"#,
+        )
+        .unwrap();
+        let s = snapshot(&[wire], &[], &[], Utc::now());
+        assert_eq!(s.services[0].revision.as_deref(), Some("abc1234"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use futures_util::{StreamExt, stream};
 
 pub use client::{Auth, MlflowClient, resolve_auth};
-pub use ops::{delete_alias, run_detail, set_alias, transition_stage};
+pub use ops::{alias_version, delete_alias, run_detail, set_alias, transition_stage};
 
 use super::{Payload, Source};
 use crate::config::MlflowConfig;

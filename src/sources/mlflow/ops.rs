@@ -85,6 +85,24 @@ pub async fn set_alias(
         .map(drop)
 }
 
+/// The version `alias` of `model` points at now (`None`: the alias is not set).
+pub async fn alias_version(
+    client: &MlflowClient,
+    model: &str,
+    alias: &str,
+) -> Result<Option<String>, SourceError> {
+    let answer = client
+        .get("registered-models/get", &[("name", model.to_owned())])
+        .await?;
+    let mut found = wire::registered_model(&answer["registered_model"]).ok_or_else(|| {
+        SourceError::Malformed {
+            target: client.target().to_owned(),
+            detail: format!("'registered-models/get' for model '{model}' has no model"),
+        }
+    })?;
+    Ok(found.aliases.remove(alias))
+}
+
 /// Removes `alias` from `model`.
 pub async fn delete_alias(
     client: &MlflowClient,

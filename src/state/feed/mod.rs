@@ -126,18 +126,20 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// Adds an entry in time order (a late one slots in), dropping the oldest when full.
-    /// A death or restart of a container whose last one is recent replaces that
-    /// line with one that counts both.
-    pub fn push(&mut self, mut entry: FeedEntry) {
+    /// Adds an entry in time order (a late one slots in), dropping the oldest when full;
+    /// returns its id. A death or restart of a container whose last one is recent
+    /// replaces that line with one that counts both.
+    pub fn push(&mut self, mut entry: FeedEntry) -> u64 {
         self.fold_into(&mut entry);
-        entry.id = self.next_id;
+        let id = self.next_id;
+        entry.id = id;
         self.next_id += 1;
         let at = self.entries.partition_point(|e| e.at <= entry.at);
         self.entries.insert(at, entry);
         while self.entries.len() > FEED_LEN {
             self.entries.pop_front();
         }
+        id
     }
 
     /// Takes the newest entry of the same fold, when recent, into `entry`.

@@ -163,6 +163,7 @@ mod tests {
             ports: Vec::new(),
             created: None,
             recent_failures: 0,
+            revision: None,
             version: 1,
         };
         SwarmSnapshot {

@@ -6,11 +6,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::*;
 use crate::state::Payload;
-use crate::state::alert::{Alert, AlertState, AlertsSnapshot};
+use crate::state::alert::{AlertState, AlertsSnapshot};
 use crate::state::container::{Container, ContainerHealth, ContainerState};
 use crate::state::model::{ModelVersion, ModelsSnapshot, RegisteredModel, VersionStatus};
 use crate::state::pipeline::{PipelineRun, Pipelines, RunConclusion, RunStatus};
-use crate::state::testkit;
+use crate::state::testkit::{self, alert};
 
 fn t(secs: i64) -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000) + Duration::seconds(secs)
@@ -183,20 +183,6 @@ fn aliases_move_and_versions_register_or_fail() {
             (Severity::Ok, "fraud v3 registered".to_owned()),
         ]
     );
-}
-
-fn alert(name: &str, severity: &str, state: AlertState) -> Alert {
-    Alert {
-        labels: [("alertname", name), ("severity", severity)]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        annotations: BTreeMap::new(),
-        state,
-        since: None,
-        silenced_by: vec![],
-        fingerprint: None,
-    }
 }
 
 #[test]

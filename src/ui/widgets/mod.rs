@@ -2,8 +2,10 @@
 
 pub mod chooser;
 pub mod confirm;
+pub mod fit;
 pub mod form;
 pub mod help;
 pub mod palette;
+pub mod stale;
 pub mod table;
 pub mod text_view;

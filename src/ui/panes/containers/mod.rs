@@ -20,12 +20,10 @@ pub use crate::view::containers::{
 pub use cells::{Col, Status, badge, fit};
 pub use detail::short_id;
 
-use crate::state::Health;
 use crate::state::SourceKind;
-use crate::state::health::format_age;
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
-use crate::ui::status::health_badge;
+use crate::ui::widgets::stale::failing_sources;
 use crate::ui::widgets::table::{self, TableView};
 use crate::view::Screen;
 use crate::view::Tab;
@@ -36,9 +34,6 @@ pub struct ContainersPane<'a> {
     /// The app being shown.
     pub app: &'a Screen<'a>,
 }
-
-/// Most failing hosts named in the banner; more would crowd out the table.
-const MAX_BANNER_LINES: usize = 3;
 
 impl ContainersPane<'_> {
     /// Draws the banner for failing hosts, then the detail view or the table.
@@ -51,7 +46,13 @@ impl ContainersPane<'_> {
             super::draw_source_state(frame, area, self.app, Tab::Containers, theme);
             return;
         }
-        let banner = self.banner(area.width, theme);
+        let banner = failing_sources(
+            self.app.store,
+            SourceKind::Docker,
+            self.app.now,
+            area.width,
+            theme,
+        );
         let height = u16::try_from(banner.len()).unwrap_or(u16::MAX);
         let [top, body] =
             Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
@@ -63,39 +64,6 @@ impl ContainersPane<'_> {
             }
             None => self.draw_table(frame, body, view, theme),
         }
-    }
-
-    /// One critical line per failing host: what is wrong and how old its data is.
-    fn banner(&self, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-        let store = &self.app.store;
-        let failing = store
-            .ids_of(SourceKind::Docker)
-            .filter_map(|id| store.source(id));
-        failing
-            .filter_map(|s| {
-                let error = match &s.health {
-                    Health::Error { error, .. } => error.to_string(),
-                    Health::Crashed { message, .. } => format!("poller crashed: {message}"),
-                    _ => return None,
-                };
-                let (_, glyph) = health_badge(&s.health);
-                let head = format!("{glyph} docker {}: ", s.spec.name);
-                let tail = match (s.last_ok, &s.data) {
-                    (Some(t), Some(_)) => {
-                        format!(
-                            " — showing stale data from {} ago",
-                            format_age(self.app.now, t)
-                        )
-                    }
-                    _ => " — no data yet".to_owned(),
-                };
-                let room =
-                    usize::from(width).saturating_sub(head.chars().count() + tail.chars().count());
-                let text = format!("{head}{}{tail}", cells::fit(&error, room.max(8)));
-                Some(Line::from(Span::styled(text, theme.style(Role::Critical))))
-            })
-            .take(MAX_BANNER_LINES)
-            .collect()
     }
 
     /// The table, the selected container's sparkline strip and the toggles line.

@@ -7,12 +7,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::cells::{fit, fit_tail};
 use crate::state::Severity;
 use crate::state::health::format_age;
 use crate::state::swarm::{Node, NodeState, Service, Task};
+use crate::state::trace::{built_by, service_commit};
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
+use crate::ui::widgets::fit::{fit, fit_tail};
 use crate::ui::widgets::table::{self, Column, Rows, TableView};
 use crate::view::Screen;
 use crate::view::containers::ContainersView;
@@ -83,13 +84,21 @@ fn plan(specs: &[Spec], width: u16) -> Vec<Spec> {
 
 /// Draws the Swarm view on screen: a title line, the table and the filter line.
 pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, view: &ContainersView, theme: &Theme) {
-    let [title_area, body, footer_area] = Layout::vertical([
+    let open = match (view.mode, &view.swarm.open) {
+        (ClusterMode::Services, Some(open)) => find_service(app.store, open).map(|(_, s)| s),
+        _ => None,
+    };
+    let [title_area, build_area, body, footer_area] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(u16::from(open.is_some())),
         Constraint::Min(2),
         Constraint::Length(1),
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(title(app, view, theme)), title_area);
+    if let Some(service) = open {
+        frame.render_widget(Paragraph::new(build(app, service, theme)), build_area);
+    }
     let tv = swarm_table(&view.swarm, view.mode);
     let all = rows(app.store, &view.swarm, view.mode);
     if all.is_empty() {
@@ -102,39 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, view: &ContainersVi
         };
         frame.render_widget(notice(vec![Line::raw(""), Line::raw(why)], theme), body);
     } else {
-        let specs: &[Spec] = match (view.mode, &view.swarm.open) {
-            (ClusterMode::Nodes, _) => &NODES,
-            (_, Some(_)) => &TASKS,
-            _ => &SERVICES,
-        };
-        let plan = plan(specs, body.width);
-        let columns: Vec<Column> = plan
-            .iter()
-            .map(|(_, title, width, _)| Column {
-                title,
-                width: *width,
-            })
-            .collect();
-        let shown = TableView {
-            sort_column: plan
-                .iter()
-                .position(|s| s.0 == tv.sort_column)
-                .unwrap_or(usize::MAX),
-            ..tv.clone()
-        };
-        let selected = tv
-            .selected
-            .as_deref()
-            .and_then(|id| all.iter().position(|r| r.id() == id))
-            .or(Some(0));
-        let listing = Listing {
-            app,
-            rows: &all,
-            plan: &plan,
-            theme,
-            nested: managers(app.store).len() > 1,
-        };
-        table::draw(frame, body, &columns, &listing, &shown, selected, theme);
+        draw_table(frame, body, app, view, &all, theme);
     }
     if !tv.filter.is_empty() {
         let line = Line::from(vec![
@@ -143,6 +120,51 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, view: &ContainersVi
         ]);
         frame.render_widget(Paragraph::new(line), footer_area);
     }
+}
+
+/// The table of the view on screen, with the columns that fit.
+fn draw_table(
+    frame: &mut Frame,
+    body: Rect,
+    app: &Screen<'_>,
+    view: &ContainersView,
+    all: &[SwarmRow<'_>],
+    theme: &Theme,
+) {
+    let tv = swarm_table(&view.swarm, view.mode);
+    let specs: &[Spec] = match (view.mode, &view.swarm.open) {
+        (ClusterMode::Nodes, _) => &NODES,
+        (_, Some(_)) => &TASKS,
+        _ => &SERVICES,
+    };
+    let plan = plan(specs, body.width);
+    let columns: Vec<Column> = plan
+        .iter()
+        .map(|(_, title, width, _)| Column {
+            title,
+            width: *width,
+        })
+        .collect();
+    let shown = TableView {
+        sort_column: plan
+            .iter()
+            .position(|s| s.0 == tv.sort_column)
+            .unwrap_or(usize::MAX),
+        ..tv.clone()
+    };
+    let selected = tv
+        .selected
+        .as_deref()
+        .and_then(|id| all.iter().position(|r| r.id() == id))
+        .or(Some(0));
+    let listing = Listing {
+        app,
+        rows: all,
+        plan: &plan,
+        theme,
+        nested: managers(app.store).len() > 1,
+    };
+    table::draw(frame, body, &columns, &listing, &shown, selected, theme);
 }
 
 /// `services · 3 on docker local` or `tasks of 'web' · 2/3 running · esc back`.
@@ -193,6 +215,35 @@ fn title(app: &Screen<'_>, view: &ContainersView, theme: &Theme) -> Line<'static
             format!(" · last poll failed: {e}"),
             theme.style(Role::Critical),
         ));
+    }
+    Line::from(spans)
+}
+
+/// ` image web:1.4 · revision 3f2a9c1 · built by CI #42 (success)` for the open
+/// service, linked as a container is (its revision label, else a SHA in its tag).
+fn build(app: &Screen<'_>, s: &Service, theme: &Theme) -> Line<'static> {
+    let (muted, accent) = (theme.style(Role::Muted), theme.style(Role::Accent));
+    let mut spans = vec![
+        Span::styled(" image ", muted),
+        Span::styled(s.image.clone(), theme.style(Role::Text)),
+        Span::styled(" · ", muted),
+    ];
+    match &s.revision {
+        Some(rev) => {
+            // The short form leaves room for the run on 80 columns.
+            let short: String = rev.chars().take(7).collect();
+            spans.extend([
+                Span::styled("revision ", muted),
+                Span::styled(short, accent),
+            ]);
+        }
+        None => spans.push(Span::styled("no revision label", muted)),
+    }
+    let commit = service_commit(s);
+    if let Some(text) = commit.as_deref().and_then(|sha| built_by(app.store, sha)) {
+        spans.extend([Span::styled(" · ", muted), Span::styled(text, accent)]);
+    } else if let Some(sha) = commit.filter(|_| s.revision.is_none()) {
+        spans.extend([Span::styled(" · commit ", muted), Span::styled(sha, accent)]);
     }
     Line::from(spans)
 }

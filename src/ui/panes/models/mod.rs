@@ -15,12 +15,10 @@ use ratatui::widgets::Paragraph;
 pub use crate::view::models::{COLUMN_COUNT, comparison_base, model_rows, snapshot, version_rows};
 pub use crate::view::models::{ModelsView, RunLoad};
 
-use crate::state::Health;
 use crate::state::SourceKind;
-use crate::state::health::format_age;
 use crate::state::model::ModelsSnapshot;
 use crate::theme::{Role, Theme};
-use crate::ui::status::health_badge;
+use crate::ui::widgets::stale::failing_sources;
 use crate::view::Screen;
 use crate::view::Tab;
 
@@ -37,7 +35,7 @@ impl ModelsPane<'_> {
             super::draw_source_state(frame, area, self.app, Tab::Models, theme);
             return;
         };
-        let banner = self.banner(snap, theme);
+        let banner = self.banner(snap, area.width, theme);
         let height = u16::try_from(banner.len()).unwrap_or(u16::MAX);
         let [top, body] =
             Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
@@ -67,33 +65,14 @@ impl ModelsPane<'_> {
     }
 
     /// A line when polls fail (the data is stale) and one per configured model not found.
-    fn banner(&self, snap: &ModelsSnapshot, theme: &Theme) -> Vec<Line<'static>> {
-        let store = &self.app.store;
-        let mut lines = Vec::new();
-        for s in store
-            .ids_of(SourceKind::Mlflow)
-            .filter_map(|id| store.source(id))
-        {
-            let error = match &s.health {
-                Health::Error { error, .. } => error.to_string(),
-                Health::Crashed { message, .. } => format!("poller crashed: {message}"),
-                _ => continue,
-            };
-            let (_, glyph) = health_badge(&s.health);
-            let age = s
-                .last_ok
-                .map(|t| {
-                    format!(
-                        " — showing stale data from {} ago",
-                        format_age(self.app.now, t)
-                    )
-                })
-                .unwrap_or_default();
-            lines.push(Line::styled(
-                format!("{glyph} mlflow: {error}{age}"),
-                theme.style(Role::Critical),
-            ));
-        }
+    fn banner(&self, snap: &ModelsSnapshot, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+        let mut lines = failing_sources(
+            self.app.store,
+            SourceKind::Mlflow,
+            self.app.now,
+            width,
+            theme,
+        );
         for name in &snap.missing {
             lines.push(Line::styled(
                 format!("! model '{name}' (listed in [mlflow] models) is not on the server"),

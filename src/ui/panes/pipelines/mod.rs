@@ -14,13 +14,11 @@ pub use crate::view::pipelines::{
     COLUMN_COUNT, JobRow, PipelinesView, find_run, job_rows, pipelines_of, run_id, runs,
 };
 
-use crate::state::Health;
 use crate::state::SourceKind;
-use crate::state::health::format_age;
 use crate::state::pipeline::Pipelines;
 use crate::theme::{Role, Theme};
 use crate::ui::notice;
-use crate::ui::status::health_badge;
+use crate::ui::widgets::stale::{MAX_BANNER_LINES, failing_sources};
 use crate::ui::widgets::table::{self, TableView};
 use crate::view::Screen;
 use crate::view::Tab;
@@ -30,9 +28,6 @@ pub struct PipelinesPane<'a> {
     /// The app being shown.
     pub app: &'a Screen<'a>,
 }
-
-/// Most banner lines (source errors and unreadable repositories).
-const MAX_BANNER_LINES: usize = 3;
 
 impl PipelinesPane<'_> {
     /// Draws the banner, then the jobs view or the runs table, then the footer.
@@ -45,7 +40,7 @@ impl PipelinesPane<'_> {
             super::draw_source_state(frame, area, self.app, Tab::Pipelines, theme);
             return;
         }
-        let banner = self.banner(theme);
+        let banner = self.banner(area.width, theme);
         let height = u16::try_from(banner.len()).unwrap_or(u16::MAX);
         let [top, body, foot] = Layout::vertical([
             Constraint::Length(height),
@@ -97,28 +92,9 @@ impl PipelinesPane<'_> {
     }
 
     /// Failing sources (with the age of the data shown) and unreadable repositories.
-    fn banner(&self, theme: &Theme) -> Vec<Line<'static>> {
+    fn banner(&self, width: u16, theme: &Theme) -> Vec<Line<'static>> {
         let store = &self.app.store;
-        let mut lines = Vec::new();
-        for s in store
-            .ids_of(SourceKind::Github)
-            .filter_map(|id| store.source(id))
-        {
-            let error = match &s.health {
-                Health::Error { error, .. } => error.to_string(),
-                Health::Crashed { message, .. } => format!("poller crashed: {message}"),
-                _ => continue,
-            };
-            let (_, glyph) = health_badge(&s.health);
-            let age = s
-                .last_ok
-                .map(|t| format!(" (showing data from {} ago)", format_age(self.app.now, t)))
-                .unwrap_or_default();
-            lines.push(Line::styled(
-                format!("{glyph} {}{age}: {error}", s.spec.label()),
-                theme.style(Role::Critical),
-            ));
-        }
+        let mut lines = failing_sources(store, SourceKind::Github, self.app.now, width, theme);
         let problems = store
             .ids_of(SourceKind::Github)
             .filter_map(|id| pipelines_of(store, id))
