@@ -30,6 +30,8 @@ pub enum Context {
     Services,
     /// The Containers tab's nodes view.
     Nodes,
+    /// The Data tab (Airflow), and its task log viewer.
+    Data,
 }
 
 /// Whether a command only changes the view or changes the outside world.
@@ -114,6 +116,8 @@ commands! {
     TabMetrics "tab_metrics": Global, view, ["5"], "Metrics tab";
     /// Switch to the Alerts tab.
     TabAlerts "tab_alerts": Global, view, ["6"], "Alerts tab";
+    /// Switch to the Data tab (Airflow).
+    TabData "tab_data": Global, view, ["7"], "Data tab";
     /// Poll the current tab's sources now.
     Refresh "refresh": Global, view, ["r", "ctrl-r"], "refresh now";
     /// Suspend to the shell (resume with `fg`).
@@ -239,6 +243,21 @@ commands! {
     RollbackService "rollback_service": Services, action, ["U"], "roll back service";
     /// Set the selected node's availability: active, pause or drain (opens a chooser).
     NodeAvailability "node_availability": Nodes, action, ["a"], "set node availability";
+    // -- data: Airflow DAGs, runs and tasks
+    /// List DAGs by id instead of failures first (toggle).
+    FailuresFirst "failures_first": Data, view, ["!"], "toggle failures first";
+    /// Trigger a run of the selected DAG (a form for conf JSON and a logical date).
+    TriggerDag "trigger_dag": Data, action, ["T"], "trigger DAG run";
+    /// Clear the failed tasks of the selected run, or the selected task.
+    ClearTasks "clear_tasks": Data, action, ["c"], "clear failed tasks / task";
+    /// Mark the selected run or task success or failed (a chooser).
+    MarkState "mark_state": Data, action, ["m"], "mark run / task success or failed";
+    /// Pause or unpause the selected DAG.
+    PauseDag "pause_dag": Data, action, ["p"], "pause / unpause DAG";
+    /// Show the task's previous try in the log viewer.
+    PrevTry "prev_try": Data, view, ["["], "previous try of the task log";
+    /// Show the task's next try in the log viewer.
+    NextTry "next_try": Data, view, ["]"], "next try of the task log";
 }
 
 impl Command {

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use flightdeck::actions::audit::AuditLog;
 use flightdeck::actions::executor::Executor;
-use flightdeck::config::AirflowConfig;
 use flightdeck::error::SourceError;
 use flightdeck::sources::airflow::{self, AirflowClient, AirflowSource};
 use flightdeck::sources::{Payload, Source, SourceId};
@@ -19,36 +18,10 @@ use flightdeck::state::Severity;
 use flightdeck::state::action::Action;
 use flightdeck::state::airflow::{AirflowSnapshot, DagOp, RunState};
 
-const URL_VAR: &str = "FLIGHTDECK_AIRFLOW_URL";
+#[path = "common/airflow.rs"]
+mod common_airflow;
 
-/// The server's URL; panics when `CI` is set and there is none (CI must not skip).
-fn server() -> Option<String> {
-    match std::env::var(URL_VAR) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "CI is set, so the Airflow tests must run, but {URL_VAR} is not set (run scripts/test)"
-            )
-        }
-        _ => {
-            eprintln!(
-                "skipping: {URL_VAR} is not set (scripts/test starts Airflow; set CI=1 to make this a failure)"
-            );
-            None
-        }
-    }
-}
-
-fn config(url: &str) -> AirflowConfig {
-    AirflowConfig {
-        url: url.to_owned(),
-        username_env: Some("AIRFLOW_USERNAME".into()),
-        password_env: Some("AIRFLOW_PASSWORD".into()),
-        token_env: None,
-        dags: vec!["fd_*".into()],
-        interval: Duration::from_secs(15),
-    }
-}
+use common_airflow::{config, server};
 
 async fn snapshot(url: &str) -> AirflowSnapshot {
     let cfg = config(url);

@@ -24,14 +24,14 @@ fn unreachable() -> SourceError {
 #[test]
 fn number_keys_and_tab_cycle_switch_tabs() {
     let mut a = app(vec![]);
-    for (c, tab) in ('1'..='6').zip(Tab::ALL) {
+    for (c, tab) in ('1'..='7').zip(Tab::ALL) {
         update(&mut a, ch(c));
         assert_eq!(a.view.tab, tab);
     }
     update(&mut a, key(KeyCode::Tab));
     assert_eq!(a.view.tab, Tab::Overview, "tab wraps forward");
     update(&mut a, key(KeyCode::BackTab));
-    assert_eq!(a.view.tab, Tab::Alerts, "shift-tab wraps backward");
+    assert_eq!(a.view.tab, Tab::Data, "shift-tab wraps backward");
 }
 
 #[test]

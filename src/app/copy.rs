@@ -34,6 +34,10 @@ pub fn handle(app: &App) -> Option<(&'static str, String)> {
         Tab::Alerts => alert(app),
         Tab::Overview => overview(app),
         Tab::Metrics => None,
+        Tab::Data => super::data::target_run(app)
+            .filter(|_| app.view.data.dag.is_some())
+            .map(|(_, _, r)| ("run id", r.run_id.clone()))
+            .or_else(|| super::data::target_dag(app).map(|(_, d)| ("DAG id", d.dag_id.clone()))),
     }
 }
 

@@ -61,6 +61,26 @@ pub enum Effect {
         /// Id that tags this stream's updates.
         stream_id: u64,
     },
+    /// Read a DAG run's tasks and the DAG's recent task states (the Data tab).
+    FetchDagTasks {
+        /// The Airflow source.
+        source: SourceId,
+        /// The DAG.
+        dag_id: String,
+        /// The run in view.
+        run_id: String,
+        /// The DAG's recent run ids, newest first (the grid's columns).
+        recent: Vec<String>,
+    },
+    /// Read one try of a task's log into the viewer (stopping any other log).
+    FetchTaskLog {
+        /// The Airflow source.
+        source: SourceId,
+        /// The task and try.
+        task: crate::state::dag_tasks::TaskLogRef,
+        /// Id that tags this stream's updates.
+        stream_id: u64,
+    },
     /// Read a workflow's dispatch inputs, for the dispatch form.
     LoadDispatch(DispatchTarget),
     /// Stop following the log.

@@ -19,11 +19,7 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             at,
             result,
             inverse,
-        } => {
-            let feed_id = on_action_done(app, &action, at, &result);
-            super::undo::on_done(app, &action, at, result.is_ok(), inverse, feed_id);
-            vec![Effect::Refresh(vec![action.source()])]
-        }
+        } => on_done(app, &action, at, &result, inverse),
         Update::DispatchInputs { target, result } => {
             pipelines::on_inputs(app, target, result);
             Vec::new()
@@ -58,12 +54,39 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             super::update::saved(app, result);
             Vec::new()
         }
+        Update::DagTasks {
+            source,
+            dag_id,
+            run_id,
+            result,
+        } => {
+            super::data::on_tasks(app, source, dag_id, run_id, result);
+            Vec::new()
+        }
         update @ Update::RunDetail { .. } => {
             models::on_run(app, update);
             Vec::new()
         }
         other => on_poll(app, other),
     }
+}
+
+/// A finished action: the feed, a toast, its undo, and fresh data from its source.
+fn on_done(
+    app: &mut App,
+    action: &Action,
+    at: chrono::DateTime<chrono::Utc>,
+    result: &Result<(), crate::error::SourceError>,
+    inverse: Option<Box<Action>>,
+) -> Vec<Effect> {
+    let feed_id = on_action_done(app, action, at, result);
+    super::undo::on_done(app, action, at, result.is_ok(), inverse, feed_id);
+    let mut effects = vec![Effect::Refresh(vec![action.source()])];
+    // A DAG action changes the tasks on screen: read them again.
+    if matches!(action, Action::Dag { .. }) && app.view.tab == crate::view::Tab::Data {
+        effects.extend(super::data::fetch_tasks(app));
+    }
+    effects
 }
 
 /// Records a finished action in the feed and a toast; returns its feed line's id.

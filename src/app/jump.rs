@@ -22,7 +22,7 @@ pub fn tab_of(kind: SourceKind) -> Tab {
         SourceKind::Mlflow => Tab::Models,
         SourceKind::Prometheus => Tab::Metrics,
         SourceKind::Alertmanager => Tab::Alerts,
-        SourceKind::Airflow => Tab::Overview,
+        SourceKind::Airflow => Tab::Data,
     }
 }
 
@@ -53,6 +53,13 @@ pub fn to_attention(app: &mut App, item: &Attention) -> Vec<Effect> {
         ),
         "node" => to_swarm(app, ClusterMode::Nodes, node_id(item.source, &item.id)),
         "panel" => to_panel(app, item.source, &item.id),
+        "dag_run" => {
+            let effects = go(app, Tab::Data);
+            let data = &mut app.view.data;
+            (data.dag, data.run, data.loaded) = (None, None, None);
+            select(app, Tab::Data, item.name.clone());
+            effects
+        }
         "alert" => {
             let effects = go(app, Tab::Alerts);
             app.view.alerts.silences = false;

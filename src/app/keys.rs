@@ -64,6 +64,7 @@ fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 FormPurpose::Scale { .. } | FormPurpose::Availability { .. } => {
                     super::swarm::validate(form, purpose)
                 }
+                FormPurpose::Dag(d) => super::data::validate(form, d),
             };
             match checked {
                 Ok(action) => {
@@ -94,6 +95,7 @@ fn is_nested(app: &App) -> bool {
             Tab::Alerts => v.alerts.silences,
             Tab::Models => v.models.model.is_some(),
             Tab::Pipelines => v.pipelines.drill.is_some(),
+            Tab::Data => v.data.dag.is_some(),
             Tab::Overview => false,
         }
 }

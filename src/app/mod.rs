@@ -6,6 +6,7 @@ mod card;
 pub mod choosers;
 pub mod containers;
 pub mod copy;
+pub mod data;
 pub mod effect;
 mod incoming;
 pub mod input;
@@ -190,6 +191,11 @@ impl App {
                 })
                 .unwrap_or_default(),
             Tab::Pipelines => self.pipeline_row_ids(),
+            Tab::Data => crate::view::dags::row_ids(
+                &self.store,
+                &self.view.tables[tab.index()],
+                &self.view.data,
+            ),
         }
     }
 

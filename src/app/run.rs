@@ -230,18 +230,12 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
                     &ctx.cancel,
                 );
             }
-            Effect::FetchJobLog {
-                source,
-                repo,
-                job_id,
-                stream_id,
-            } => {
-                ctx.pollers
-                    .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
-            }
-            Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
+            e @ (Effect::FetchDagTasks { .. }
+            | Effect::FetchTaskLog { .. }
+            | Effect::FetchJobLog { .. }
+            | Effect::LoadDispatch(_)
+            | Effect::FetchRun { .. }) => fetch(e, ctx),
             Effect::StopLogs => ctx.pollers.stop_logs(),
-            Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
             Effect::Save { name, text } => {
                 let result = save_text(&name, &text, Utc::now());
                 let more = update(app, Msg::Saved(result));
@@ -275,6 +269,40 @@ fn snapshot(app: &App, ctx: &Ctx) {
 
 /// Longest the TUI's snapshot waits for the failing containers' logs.
 const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Starts an on-demand read: a model version's run, a workflow's inputs, a job's
+/// log, a DAG run's tasks, a task's log.
+fn fetch(effect: Effect, ctx: &mut Ctx) {
+    match effect {
+        Effect::FetchJobLog {
+            source,
+            repo,
+            job_id,
+            stream_id,
+        } => {
+            ctx.pollers
+                .fetch_job_log(source, &repo, job_id, stream_id, &ctx.tx, &ctx.cancel);
+        }
+        Effect::LoadDispatch(target) => ctx.pollers.load_dispatch(target, &ctx.tx),
+        Effect::FetchRun { source, run_id } => ctx.pollers.fetch_run(source, run_id, &ctx.tx),
+        Effect::FetchDagTasks {
+            source,
+            dag_id,
+            run_id,
+            recent,
+        } => ctx
+            .pollers
+            .fetch_dag_tasks(source, dag_id, run_id, recent, &ctx.tx),
+        Effect::FetchTaskLog {
+            source,
+            task,
+            stream_id,
+        } => ctx
+            .pollers
+            .fetch_task_log(source, task, stream_id, &ctx.tx, &ctx.cancel),
+        _ => {}
+    }
+}
 
 /// Hands an action to the executor; when it cannot take it, fails the action at
 /// once, as the executor would have, so no "in progress" toast waits forever.

@@ -124,6 +124,7 @@ pub fn run_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::TabModels => return switch_tab(app, Tab::Models),
         Command::TabMetrics => return switch_tab(app, Tab::Metrics),
         Command::TabAlerts => return switch_tab(app, Tab::Alerts),
+        Command::TabData => return switch_tab(app, Tab::Data),
         Command::Refresh => return refresh(app),
         Command::Undo => return super::undo::undo_newest(app),
         Command::UndoSelected => return super::undo::undo_selected(app),
@@ -193,6 +194,7 @@ fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
             return super::alerts::run(app, cmd);
         }
         cmd if cmd.context() == Context::Models => return models::run(app, cmd),
+        cmd if cmd.context() == Context::Data => return super::data::run(app, cmd),
         Command::RestartContainer
         | Command::StopContainer
         | Command::StartContainer
@@ -225,6 +227,7 @@ fn select(app: &mut App) -> Vec<Effect> {
         Tab::Overview if app.view.overview.feed_focus => super::messages::open_feed_entry(app),
         Tab::Overview => super::card::open_row(app),
         Tab::Alerts => Vec::new(),
+        Tab::Data => super::data::select(app),
     }
 }
 
@@ -233,6 +236,9 @@ fn refresh(app: &mut App) -> Vec<Effect> {
     let mut effects = vec![Effect::Refresh(app.visible_sources())];
     if app.view.tab == Tab::Models {
         effects.extend(models::refetch(app));
+    }
+    if app.view.tab == Tab::Data && app.view.text.is_none() {
+        effects.extend(super::data::fetch_tasks(app));
     }
     effects
 }
@@ -301,6 +307,7 @@ fn close_inner(app: &mut App) -> bool {
             true
         }
         Tab::Overview => view.overview.card.take().is_some(),
+        Tab::Data => super::data::back(app),
         Tab::Pipelines => false,
     }
 }

@@ -11,8 +11,10 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::pollers::Pollers;
-use super::{DispatchTarget, SourceId, Update, docker, driver, github, mlflow};
+use super::{DispatchTarget, SourceId, Update, airflow, docker, driver, github, mlflow};
 use crate::error::SourceError;
+use crate::state::LogLine;
+pub use crate::state::dag_tasks::TaskLogRef;
 
 /// Lines of history fetched when a log opens.
 pub const LOG_TAIL: usize = 500;
@@ -95,6 +97,94 @@ impl Pollers {
             run_id: fallback,
             result: Err(failed(&m)),
         });
+    }
+
+    /// Reads a DAG run's tasks and the DAG's recent task states as `Update::DagTasks`.
+    pub fn fetch_dag_tasks(
+        &mut self,
+        source: SourceId,
+        dag_id: String,
+        run_id: String,
+        recent: Vec<String>,
+        tx: &mpsc::Sender<Update>,
+    ) {
+        let client = self.airflow.get(&source).cloned();
+        let (out, fallback) = (tx.clone(), (dag_id.clone(), run_id.clone()));
+        let task = async move {
+            let result = match client {
+                Some(c) => airflow::tasks::run_tasks(&c, &dag_id, &run_id, &recent).await,
+                None => Err(SourceError::Other(
+                    "no Airflow client: check [airflow] url".to_owned(),
+                )),
+            };
+            let update = Update::DagTasks {
+                source,
+                dag_id,
+                run_id,
+                result,
+            };
+            let _ = out.send(update).await;
+        };
+        self.spawn_fetch(task, tx, move |m| Update::DagTasks {
+            source,
+            dag_id: fallback.0,
+            run_id: fallback.1,
+            result: Err(failed(&m)),
+        });
+    }
+
+    /// Reads one try of a task's log into the viewer, stopping any log followed before.
+    pub fn fetch_task_log(
+        &mut self,
+        source: SourceId,
+        task: TaskLogRef,
+        stream_id: u64,
+        tx: &mpsc::Sender<Update>,
+        cancel: &CancellationToken,
+    ) {
+        self.stop_logs();
+        let client = self.airflow.get(&source).cloned();
+        let (out, token) = (tx.clone(), cancel.child_token());
+        let stop = token.clone();
+        let read = async move {
+            let result = match client {
+                Some(c) => {
+                    let TaskLogRef {
+                        dag_id,
+                        run_id,
+                        task_id,
+                        try_number,
+                    } = &task;
+                    airflow::tasks::log_lines(&c, dag_id, run_id, task_id, *try_number).await
+                }
+                None => Err(SourceError::Other("no Airflow client".to_owned())),
+            };
+            let update = match result {
+                Ok(lines) => Update::Log {
+                    stream_id,
+                    lines: lines
+                        .into_iter()
+                        .map(|text| LogLine {
+                            stderr: false,
+                            timestamp: None,
+                            text,
+                        })
+                        .collect(),
+                },
+                Err(e) => Update::LogEnded {
+                    stream_id,
+                    reason: e.to_string(),
+                },
+            };
+            let _ = out.send(update).await;
+        };
+        let task = async move {
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = read => {}
+            }
+        };
+        self.spawn_log(task, stream_id, token, tx);
     }
 
     /// Starts following a container's log, stopping any log followed before.

@@ -270,7 +270,9 @@ impl Action {
             Action::TransitionStage { version, stage, .. } => {
                 format!("Move version {version} to stage '{stage}' in model")
             }
-            Action::Dag { op, .. } => op.label().to_owned(),
+            Action::Dag {
+                op, dag_id, run_id, ..
+            } => op.describe(dag_id, run_id.is_some()),
             Action::Rerun(_) => "Re-run workflow run".into(),
             Action::RerunFailed(_) => "Re-run failed jobs of".into(),
             Action::Cancel(_) => "Cancel workflow run".into(),
@@ -379,10 +381,13 @@ impl Action {
             Action::Dag {
                 dag_id, run_id, op, ..
             } => {
-                let what = match run_id {
+                let mut what = match run_id {
                     Some(run) => format!("{dag_id}/{run}"),
                     None => dag_id.clone(),
                 };
+                if let Some(task) = op.task() {
+                    what = format!("{what}/{task}");
+                }
                 (op.name().to_owned(), what)
             }
             Action::Rerun(r) => ("rerun".into(), r.id.to_string()),

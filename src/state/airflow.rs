@@ -221,6 +221,10 @@ pub enum DagOp {
     Mark(bool),
     /// Pause (true) or unpause (false) the DAG.
     Pause(bool),
+    /// Clear one task of the run (whatever its state) so it runs again.
+    ClearTask(String),
+    /// Mark one task of the run `success` (true) or `failed` (false).
+    MarkTask(String, bool),
 }
 
 impl DagOp {
@@ -233,6 +237,9 @@ impl DagOp {
             DagOp::Mark(false) => "Mark failed DAG run",
             DagOp::Pause(true) => "Pause DAG",
             DagOp::Pause(false) => "Unpause DAG",
+            DagOp::ClearTask(_) => "Clear task of DAG run",
+            DagOp::MarkTask(_, true) => "Mark success task of DAG run",
+            DagOp::MarkTask(_, false) => "Mark failed task of DAG run",
         }
     }
 
@@ -245,6 +252,39 @@ impl DagOp {
             DagOp::Mark(false) => "mark_failed",
             DagOp::Pause(true) => "pause",
             DagOp::Pause(false) => "unpause",
+            DagOp::ClearTask(_) => "clear_task",
+            DagOp::MarkTask(_, true) => "mark_task_success",
+            DagOp::MarkTask(_, false) => "mark_task_failed",
+        }
+    }
+}
+
+impl DagOp {
+    /// The task it acts on, for task actions.
+    pub fn task(&self) -> Option<&str> {
+        match self {
+            DagOp::ClearTask(t) | DagOp::MarkTask(t, _) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The sentence for confirmations and toasts, naming the DAG and the task
+    /// (the run is the action's target): `Mark failed task 'load' of DAG 'etl' run`.
+    pub fn describe(&self, dag_id: &str, run: bool) -> String {
+        let label = self.label();
+        let label = match self.task() {
+            Some(t) => label.replacen("task", &format!("task '{t}'"), 1),
+            None => label.to_owned(),
+        };
+        if run {
+            format!(
+                "{} run",
+                label
+                    .trim_end_matches(" run")
+                    .replacen("DAG", &format!("DAG '{dag_id}'"), 1)
+            )
+        } else {
+            label
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod airflow;
 pub mod alert;
 pub mod apps;
 pub mod container;
+pub mod dag_tasks;
 pub mod duration;
 pub mod feed;
 pub mod glob;
@@ -133,6 +134,7 @@ impl Store {
             | Update::LogEnded { .. }
             | Update::RunDetail { .. }
             | Update::DispatchInputs { .. }
+            | Update::DagTasks { .. }
             | Update::ActionDone { .. }
             | Update::Saved { .. } => false,
             Update::Crashed {

@@ -24,15 +24,14 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Every kind, in the order the header lists them (Airflow not yet: without
-    /// its tab, a "how to add it" hint would point at nothing; only a configured
-    /// Airflow shows, in `status` and the Overview).
-    pub const ALL: [SourceKind; 5] = [
+    /// Every kind, in the order the header lists them.
+    pub const ALL: [SourceKind; 6] = [
         SourceKind::Github,
         SourceKind::Docker,
         SourceKind::Mlflow,
         SourceKind::Prometheus,
         SourceKind::Alertmanager,
+        SourceKind::Airflow,
     ];
 
     /// The lower-case name used in config sections and `status --json`.

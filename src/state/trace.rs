@@ -140,6 +140,35 @@ pub fn deployments(store: &Store) -> Vec<Deployment> {
     out
 }
 
+/// The MLflow run tag naming the Airflow DAG that trained a model.
+pub const AIRFLOW_DAG_TAG: &str = "airflow.dag_id";
+/// The MLflow run tag naming the DAG run that trained a model.
+pub const AIRFLOW_RUN_TAG: &str = "airflow.run_id";
+
+/// "trained by etl_daily run manual__… (success)" for an MLflow run tagged with
+/// `airflow.dag_id` and `airflow.run_id`; the state when a watched Airflow lists
+/// that run.
+pub fn trained_by(
+    store: &Store,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> Option<String> {
+    let dag = tags.get(AIRFLOW_DAG_TAG).filter(|d| !d.is_empty())?;
+    let run = tags.get(AIRFLOW_RUN_TAG).filter(|r| !r.is_empty())?;
+    let state = store
+        .sources
+        .iter()
+        .filter_map(|s| match s.data.as_ref()? {
+            Payload::Airflow(a) => Some(a),
+            _ => None,
+        })
+        .flat_map(|a| a.dags.iter().filter(|d| &d.dag_id == dag))
+        .flat_map(|d| d.runs.iter())
+        .find(|r| &r.run_id == run)
+        .map(|r| format!(" ({})", r.state.name()))
+        .unwrap_or_default();
+    Some(format!("trained by {dag} run {run}{state}"))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -247,5 +276,58 @@ mod tests {
         );
         assert_eq!(tag_commit("web:latest"), None);
         assert_eq!(tag_commit("web:1.2@sha256:abcdef0123"), None);
+    }
+
+    #[test]
+    fn a_run_tagged_with_a_dag_run_is_trained_by_it() {
+        use crate::state::airflow::{AirflowSnapshot, Dag, DagRun, RunState};
+        use crate::state::{SourceKind, SourceSpec, Update};
+        let mut store = Store::new(vec![SourceSpec {
+            kind: SourceKind::Airflow,
+            name: "airflow".into(),
+            interval: std::time::Duration::from_secs(15),
+        }]);
+        let mut tags = std::collections::BTreeMap::new();
+        tags.insert(AIRFLOW_DAG_TAG.to_owned(), "etl_daily".to_owned());
+        assert_eq!(trained_by(&store, &tags), None, "both tags are needed");
+        tags.insert(AIRFLOW_RUN_TAG.to_owned(), "manual__1".to_owned());
+        assert_eq!(
+            trained_by(&store, &tags).as_deref(),
+            Some("trained by etl_daily run manual__1")
+        );
+        let run = DagRun {
+            dag_id: "etl_daily".into(),
+            run_id: "manual__1".into(),
+            run_type: "manual".into(),
+            logical_date: None,
+            state: RunState::Success,
+            queued_at: None,
+            start_date: None,
+            end_date: None,
+            conf: "{}".into(),
+        };
+        let dag = Dag {
+            dag_id: "etl_daily".into(),
+            name: "etl_daily".into(),
+            is_paused: false,
+            schedule: None,
+            next_run: None,
+            owners: vec![],
+            tags: vec![],
+            runs: vec![run],
+        };
+        let snap = AirflowSnapshot {
+            dags: vec![dag],
+            truncated: false,
+        };
+        store.apply(Update::Polled {
+            source: SourceId(0),
+            at: chrono::DateTime::UNIX_EPOCH,
+            result: Ok(Payload::Airflow(snap)),
+        });
+        assert_eq!(
+            trained_by(&store, &tags).as_deref(),
+            Some("trained by etl_daily run manual__1 (success)")
+        );
     }
 }

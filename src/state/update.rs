@@ -86,6 +86,17 @@ pub enum Update {
         /// The run, or why it could not be read.
         result: Result<RunDetail, SourceError>,
     },
+    /// A DAG run's tasks were read on demand (or could not be).
+    DagTasks {
+        /// The Airflow source.
+        source: SourceId,
+        /// The DAG.
+        dag_id: String,
+        /// The run.
+        run_id: String,
+        /// Its tasks and the DAG's recent task states, or why not.
+        result: Result<super::dag_tasks::RunTasks, SourceError>,
+    },
     /// A workflow's dispatch inputs were read (or could not be).
     DispatchInputs {
         /// The workflow the form is for.

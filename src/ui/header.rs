@@ -15,9 +15,12 @@ use crate::view::{InputTarget, Tab, Toast, ToastLevel};
 
 /// Draws `flightdeck  1 Overview  2 Pipelines …` with the current tab highlighted.
 pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
-    // The tabs take 70 cells; the brand and the read-only badge only where they fit.
+    // The tabs take 78 cells (71 without their outer spaces, where the read-only
+    // badge needs them); the brand and the badge only where they fit.
     let mut spans = Vec::new();
-    let mut room = usize::from(area.width).saturating_sub(70);
+    let compact = app.read_only && area.width < 83;
+    let tabs_width = if compact { 71 } else { 78 };
+    let mut room = usize::from(area.width).saturating_sub(tabs_width);
     if app.read_only {
         let badge = if room >= 24 { " READ-ONLY " } else { " RO " };
         room = room.saturating_sub(badge.len() + 1);
@@ -33,10 +36,12 @@ pub fn draw_tabs(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme)
         } else {
             Role::TabInactive
         };
-        spans.push(Span::styled(
-            format!(" {} {} ", i + 1, tab.title()),
-            theme.style(role),
-        ));
+        let text = if compact {
+            format!("{} {} ", i + 1, tab.title())
+        } else {
+            format!(" {} {} ", i + 1, tab.title())
+        };
+        spans.push(Span::styled(text, theme.style(role)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -160,15 +165,43 @@ fn hint_commands(app: &Screen<'_>) -> Vec<Command> {
         vec![C::Select, C::Back, C::Rerun, C::RerunFailed, C::CancelRun]
     } else if tab == Tab::Pipelines && has_runs(app) {
         vec![C::Select, C::Filter, C::FailuresOnly, C::Rerun, C::Dispatch]
+    } else if tab == Tab::Data && crate::view::dags::snapshot(app.store).is_some() {
+        data_hints(app)
     } else {
         vec![C::Filter, C::Refresh, C::Palette]
     };
+    if app.view.text.is_some() && tab == Tab::Data {
+        cmds.splice(0..0, [C::PrevTry, C::NextTry]);
+    }
     if app.view.text.is_some() {
         cmds.extend([C::Timestamps, C::FirstError, C::Save]);
     }
     cmds.extend([C::Help, C::Quit]);
     cmds.retain(|c| !(app.read_only && c.is_action()));
     cmds
+}
+
+/// The Data pane's hints: they follow the level that is open.
+fn data_hints(app: &Screen<'_>) -> Vec<Command> {
+    use crate::view::dags::Level;
+    use Command as C;
+    match app.view.data.level() {
+        Level::Dags => vec![
+            C::Select,
+            C::TriggerDag,
+            C::PauseDag,
+            C::FailuresFirst,
+            C::Filter,
+        ],
+        Level::Runs => vec![
+            C::Select,
+            C::Back,
+            C::ClearTasks,
+            C::MarkState,
+            C::TriggerDag,
+        ],
+        Level::Tasks => vec![C::Select, C::Back, C::ClearTasks, C::MarkState],
+    }
 }
 
 /// The Models pane's hints: they follow the level that is open.

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod ansi;
 pub mod containers;
+pub mod dags;
 pub mod form;
 pub mod metrics;
 pub mod models;
@@ -50,17 +51,20 @@ pub enum Tab {
     Metrics,
     /// Firing and pending alerts.
     Alerts,
+    /// Airflow DAGs, runs, tasks and logs.
+    Data,
 }
 
 impl Tab {
-    /// Every tab, in key order (`1`–`6`).
-    pub const ALL: [Tab; 6] = [
+    /// Every tab, in key order (`1`–`7`).
+    pub const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::Pipelines,
         Tab::Containers,
         Tab::Models,
         Tab::Metrics,
         Tab::Alerts,
+        Tab::Data,
     ];
 
     /// The tab's title.
@@ -72,6 +76,7 @@ impl Tab {
             Tab::Models => "Models",
             Tab::Metrics => "Metrics",
             Tab::Alerts => "Alerts",
+            Tab::Data => "Data",
         }
     }
 
@@ -96,6 +101,7 @@ impl Tab {
             Tab::Models => &[SourceKind::Mlflow],
             Tab::Metrics => &[SourceKind::Prometheus],
             Tab::Alerts => &[SourceKind::Prometheus, SourceKind::Alertmanager],
+            Tab::Data => &[SourceKind::Airflow],
         }
     }
 
@@ -138,6 +144,8 @@ pub struct QuitView {
 /// What a submitted form turns into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormPurpose {
+    /// Trigger a DAG run, or mark a run or task (the Data tab).
+    Dag(dags::DagForm),
     /// A silence in this Alertmanager, made from the alert `alert`.
     Silence {
         /// The Alertmanager's source.
@@ -178,6 +186,8 @@ impl FormPurpose {
             FormPurpose::Silence { .. } => "silence",
             FormPurpose::Scale { .. } => "scale",
             FormPurpose::Availability { .. } => "availability change",
+            FormPurpose::Dag(d) if d.trigger => "trigger",
+            FormPurpose::Dag(_) => "mark",
         }
     }
 }
@@ -371,7 +381,7 @@ pub struct ViewState {
     /// The latest toasts in full, oldest first, at most `MESSAGE_CAPACITY`.
     pub messages: VecDeque<Message>,
     /// Each tab's table state, by `Tab::index`.
-    pub tables: [TableView; 6],
+    pub tables: [TableView; 7],
     /// The open text viewer (logs), if any.
     pub text: Option<TextView>,
     /// The id of the newest log stream; lines of older streams are dropped.
@@ -388,6 +398,8 @@ pub struct ViewState {
     pub pipelines: PipelinesView,
     /// Overview state: whether the change feed has focus, its scroll and filter.
     pub overview: OverviewView,
+    /// Data tab state: the DAG and run drilled into, tasks read on demand.
+    pub data: dags::DataView,
     /// Where Esc returns after a jump (from the Overview, or to a build run).
     pub back_to: Option<BackTo>,
 }
@@ -418,6 +430,13 @@ impl ViewState {
         if self.tab == Tab::Overview && self.overview.feed_focus {
             return &mut self.overview.feed;
         }
+        if self.tab == Tab::Data {
+            match self.data.level() {
+                dags::Level::Runs => return &mut self.data.runs,
+                dags::Level::Tasks => return &mut self.data.tasks,
+                dags::Level::Dags => {}
+            }
+        }
         if self.tab == Tab::Containers && self.containers.mode != swarm::ClusterMode::Containers {
             return swarm::table_mut(&mut self.containers.swarm, self.containers.mode);
         }
@@ -434,6 +453,13 @@ impl ViewState {
         }
         if self.tab == Tab::Overview && self.overview.feed_focus {
             return &self.overview.feed;
+        }
+        if self.tab == Tab::Data {
+            match self.data.level() {
+                dags::Level::Runs => return &self.data.runs,
+                dags::Level::Tasks => return &self.data.tasks,
+                dags::Level::Dags => {}
+            }
         }
         if self.tab == Tab::Containers && self.containers.mode != swarm::ClusterMode::Containers {
             return swarm::table(&self.containers.swarm, self.containers.mode);

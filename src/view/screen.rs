@@ -41,7 +41,9 @@ pub struct Screen<'a> {
 impl Screen<'_> {
     /// The keymap contexts active now, innermost first.
     pub fn contexts(&self) -> Vec<Context> {
-        if self.view.text.is_some() {
+        if self.view.text.is_some() && self.view.tab == Tab::Data {
+            vec![Context::Text, Context::Data, Context::List, Context::Global]
+        } else if self.view.text.is_some() {
             vec![Context::Text, Context::List, Context::Global]
         } else if self.view.tab == Tab::Containers {
             let inner = match self.view.containers.mode {
@@ -59,6 +61,8 @@ impl Screen<'_> {
             vec![Context::Models, Context::List, Context::Global]
         } else if self.view.tab == Tab::Pipelines {
             vec![Context::Pipelines, Context::List, Context::Global]
+        } else if self.view.tab == Tab::Data {
+            vec![Context::Data, Context::List, Context::Global]
         } else {
             vec![Context::List, Context::Global]
         }

@@ -150,7 +150,9 @@ pub fn validate(form: &Form, purpose: &FormPurpose) -> Result<Action, String> {
                 .ok_or_else(|| format!("'{word}' is not active, pause or drain"))?;
             (source, host, id, name, SwarmOp::Availability(*a))
         }
-        FormPurpose::Silence { .. } => return Err("not a Swarm form".to_owned()),
+        FormPurpose::Silence { .. } | FormPurpose::Dag(_) => {
+            return Err("not a Swarm form".to_owned());
+        }
     };
     Ok(Action::Swarm {
         source: *source,

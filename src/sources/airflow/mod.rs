@@ -4,6 +4,7 @@
 //! the DAG actions. Requests per poll: about two, however many DAGs.
 
 pub mod client;
+pub mod tasks;
 pub mod wire;
 
 use std::collections::HashMap;
@@ -234,6 +235,11 @@ pub async fn act(
             mark_run(client, dag_id, need_run()?, state).await
         }
         DagOp::Pause(paused) => set_paused(client, dag_id, *paused).await,
+        DagOp::ClearTask(task) => tasks::clear_task(client, dag_id, need_run()?, task).await,
+        DagOp::MarkTask(task, ok) => {
+            let state = if *ok { "success" } else { "failed" };
+            tasks::mark_task(client, dag_id, need_run()?, task, state).await
+        }
     };
     done.map_err(|f| client.source_error(f))
 }

@@ -84,6 +84,7 @@ pub struct TaskPage {
 #[serde(default)]
 pub struct WireTask {
     task_id: String,
+    dag_run_id: String,
     map_index: Option<i64>,
     state: Option<String>,
     try_number: Option<u32>,
@@ -91,6 +92,24 @@ pub struct WireTask {
     start_date: Option<DateTime<Utc>>,
     end_date: Option<DateTime<Utc>>,
     duration: Option<f64>,
+}
+
+/// A page of `GET /api/v2/dags/{id}/tasks`: the DAG's structure.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TaskList {
+    /// The tasks.
+    pub tasks: Vec<WireTaskDef>,
+}
+
+/// One task of a DAG's structure.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WireTaskDef {
+    /// Its id.
+    pub task_id: String,
+    /// The tasks that run after it.
+    pub downstream_task_ids: Vec<String>,
 }
 
 impl WireDag {
@@ -145,6 +164,11 @@ impl WireRun {
 }
 
 impl WireTask {
+    /// Its run's id.
+    pub fn run_id(&self) -> &str {
+        &self.dag_run_id
+    }
+
     /// As the store keeps it.
     pub fn into_task(self) -> TaskInstance {
         TaskInstance {

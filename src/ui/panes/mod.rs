@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod containers;
+pub mod data;
 pub mod metrics;
 pub mod models;
 pub mod overview;
@@ -35,6 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, theme: &Theme) {
         Tab::Alerts => alerts::AlertsPane { app }.draw(frame, area, theme),
         Tab::Models => models::ModelsPane { app }.draw(frame, area, theme),
         Tab::Pipelines => pipelines::PipelinesPane { app }.draw(frame, area, theme),
+        Tab::Data => data::DataPane { app }.draw(frame, area, theme),
     }
 }
 

@@ -78,6 +78,7 @@ fn section<'a>(app: &Screen<'_>, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Context::Alerts => "Alerts",
         Context::Models => "Models",
         Context::Pipelines => "Pipelines",
+        Context::Data => "Data",
     };
     let mut lines = vec![Line::styled(title, theme.style(Role::Title))];
     let tabs = [
@@ -87,6 +88,7 @@ fn section<'a>(app: &Screen<'_>, ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
         Command::TabModels,
         Command::TabMetrics,
         Command::TabAlerts,
+        Command::TabData,
     ];
     if ctx == Context::Global {
         let keys: Vec<String> = tabs

@@ -122,6 +122,7 @@ fn header(
         ),
     ];
     lines.extend(built_by(app, v, theme));
+    lines.extend(trained_by(app, v, theme));
     if let Some(msg) = &v.status_message {
         lines.push(Line::styled(format!(" {msg}"), theme.style(role)));
     }
@@ -132,6 +133,15 @@ fn header(
 /// "built by CI #42 (success)" when a known run built the version's commit.
 fn built_by(app: &Screen<'_>, v: &ModelVersion, theme: &Theme) -> Option<Line<'static>> {
     let text = crate::state::trace::built_by(app.store, v.git_commit.as_deref()?)?;
+    Some(Line::styled(format!(" {text}"), theme.style(Role::Accent)))
+}
+
+/// "trained by etl_daily run …" when the source run carries the Airflow tags.
+fn trained_by(app: &Screen<'_>, v: &ModelVersion, theme: &Theme) -> Option<Line<'static>> {
+    let Some(RunLoad::Loaded(run)) = app.view.models.run(v.run_id.as_deref()) else {
+        return None;
+    };
+    let text = crate::state::trace::trained_by(app.store, &run.tags)?;
     Some(Line::styled(format!(" {text}"), theme.style(Role::Accent)))
 }
 

@@ -22,6 +22,7 @@ fn tab_of(kind: &str) -> &'static str {
         "model_version" => "Models",
         "panel" => "Metrics",
         "alert" => "Alerts",
+        "dag_run" => "Data",
         _ => "Overview",
     }
 }

@@ -1,0 +1,181 @@
+//! On-demand reads and actions below a DAG run: its task instances in dependency
+//! order with the grid of recent runs (three requests, only for the run in view),
+//! a task's log as lines, and clearing or marking one task.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::wire::{TaskList, TaskPage};
+use super::{AirflowClient, seg, task_instances};
+use crate::error::SourceError;
+use crate::sources::http::Failure;
+use crate::state::dag_tasks::{GRID_RUNS, RunTasks, dependency_order, sort_by_order};
+
+/// Most task instances read for the grid (tasks × `GRID_RUNS` runs).
+const MAX_GRID_TASKS: usize = 1000;
+/// Most log lines kept from one read.
+const MAX_LOG_LINES: usize = 100_000;
+
+/// The run's task instances in dependency order, and the states of the DAG's
+/// tasks in `recent` runs (newest first), for the grid.
+pub async fn run_tasks(
+    client: &AirflowClient,
+    dag_id: &str,
+    run_id: &str,
+    recent: &[String],
+) -> Result<RunTasks, SourceError> {
+    let list: TaskList = client
+        .get(&format!("/api/v2/dags/{}/tasks", seg(dag_id)))
+        .await?;
+    let edges: Vec<(String, Vec<String>)> = list
+        .tasks
+        .into_iter()
+        .map(|t| (t.task_id, t.downstream_task_ids))
+        .collect();
+    let order = dependency_order(&edges);
+    let mut tasks = task_instances(client, dag_id, run_id).await?;
+    sort_by_order(&mut tasks, &order);
+    let path = format!(
+        "/api/v2/dags/{}/dagRuns/~/taskInstances?limit={MAX_GRID_TASKS}&order_by=-run_after",
+        seg(dag_id)
+    );
+    let page: TaskPage = client.get(&path).await?;
+    let mut by_run: HashMap<String, HashMap<String, String>> = HashMap::new();
+    let wanted: Vec<String> = recent.iter().take(GRID_RUNS).cloned().collect();
+    for ti in page.task_instances.into_iter().take(MAX_GRID_TASKS) {
+        if !wanted.iter().any(|r| r == ti.run_id()) {
+            continue;
+        }
+        let run = ti.run_id().to_owned();
+        let ti = ti.into_task();
+        by_run.entry(run).or_default().insert(ti.task_id, ti.state);
+    }
+    Ok(RunTasks {
+        tasks,
+        order,
+        grid: wanted
+            .into_iter()
+            .map(|r| {
+                let states = by_run.remove(&r).unwrap_or_default();
+                (r, states)
+            })
+            .collect(),
+    })
+}
+
+/// A task's log for one try as lines: Airflow 3 answers JSON (`content` as a list
+/// of structured events, or text); anything else is taken as text.
+pub async fn log_lines(
+    client: &AirflowClient,
+    dag_id: &str,
+    run_id: &str,
+    task_id: &str,
+    try_number: u32,
+) -> Result<Vec<String>, SourceError> {
+    let text = super::task_log(client, dag_id, run_id, task_id, try_number).await?;
+    Ok(parse_log(&text))
+}
+
+/// The lines of a log answer (see `log_lines`), at most `MAX_LOG_LINES`.
+pub fn parse_log(text: &str) -> Vec<String> {
+    let content = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v.get("content").cloned());
+    let lines: Vec<String> = match content {
+        Some(Value::Array(events)) => events.iter().flat_map(event_lines).collect(),
+        Some(Value::String(s)) => s.lines().map(str::to_owned).collect(),
+        _ => text.lines().map(str::to_owned).collect(),
+    };
+    lines.into_iter().take(MAX_LOG_LINES).collect()
+}
+
+/// One structured log event as text: `timestamp level event`, then its sources
+/// (Airflow's first event lists the log files read).
+fn event_lines(event: &Value) -> Vec<String> {
+    let Some(obj) = event.as_object() else {
+        return event.as_str().map(str::to_owned).into_iter().collect();
+    };
+    let field = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
+    let mut head: Vec<&str> = [field("timestamp"), field("level")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let text = field("event");
+    head.push(text);
+    let mut out: Vec<String> = head.join(" ").lines().map(str::to_owned).collect();
+    if let Some(Value::Array(sources)) = obj.get("sources") {
+        out.extend(
+            sources
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| format!("  {s}")),
+        );
+    }
+    if let Some(err) = obj.get("error_detail").filter(|v| !v.is_null()) {
+        out.push(format!("  error: {err}"));
+    }
+    out
+}
+
+/// Clears one task of a run (whatever its state) so the scheduler runs it again.
+pub async fn clear_task(
+    client: &AirflowClient,
+    dag_id: &str,
+    run_id: &str,
+    task_id: &str,
+) -> Result<(), Failure> {
+    let path = format!("/api/v2/dags/{}/clearTaskInstances", seg(dag_id));
+    let body = json!({
+        "dry_run": false,
+        "dag_run_id": run_id,
+        "task_ids": [task_id],
+        "only_failed": false,
+        "reset_dag_runs": true,
+    });
+    let _: Value = client.send(Method::POST, &path, Some(body)).await?;
+    Ok(())
+}
+
+/// Marks one task of a run `success` or `failed`.
+pub async fn mark_task(
+    client: &AirflowClient,
+    dag_id: &str,
+    run_id: &str,
+    task_id: &str,
+    state: &str,
+) -> Result<(), Failure> {
+    let path = format!(
+        "/api/v2/dags/{}/dagRuns/{}/taskInstances/{}",
+        seg(dag_id),
+        seg(run_id),
+        seg(task_id)
+    );
+    let _: Value = client
+        .send(Method::PATCH, &path, Some(json!({ "new_state": state })))
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_events_become_lines() {
+        let text = r#"{"content":[{"event":"::group::Log message source details","sources":["/a/b.log"]},
+            {"timestamp":"2026-01-01T00:00:00Z","level":"error","event":"boom\nsecond"}],"continuation_token":null}"#;
+        assert_eq!(
+            parse_log(text),
+            [
+                "::group::Log message source details",
+                "  /a/b.log",
+                "2026-01-01T00:00:00Z error boom",
+                "second"
+            ]
+        );
+        assert_eq!(parse_log("plain\ntext"), ["plain", "text"]);
+        assert_eq!(parse_log(r#"{"content":"a\nb"}"#), ["a", "b"]);
+    }
+}
