@@ -2,6 +2,7 @@
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
 pub mod alerts;
+pub mod burst;
 pub mod choosers;
 pub mod containers;
 pub mod copy;

@@ -52,6 +52,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             input::paste(app, &text);
             Vec::new()
         }
+        Msg::Move(delta) => {
+            app.dirty = true;
+            move_rows(app, delta);
+            Vec::new()
+        }
         Msg::Resumed => {
             app.dirty = true;
             Vec::new()
