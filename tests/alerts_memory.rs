@@ -61,8 +61,8 @@ fn alerts_body(round: usize) -> String {
 async fn alertmanager() -> (MockServer, Arc<AtomicUsize>) {
     let server = MockServer::start().await;
     let bodies: Vec<String> = (0..3).map(alerts_body).collect();
-    let served = Arc::new(AtomicUsize::new(0));
-    let count = Arc::clone(&served);
+    let answered = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&answered);
     Mock::given(method("GET"))
         .and(path("/api/v2/alerts"))
         .respond_with(move |_: &Request| {
@@ -76,7 +76,7 @@ async fn alertmanager() -> (MockServer, Arc<AtomicUsize>) {
         .respond_with(ResponseTemplate::new(200).set_body_raw("[]", "application/json"))
         .mount(&server)
         .await;
-    (server, served)
+    (server, answered)
 }
 
 fn rss_kib() -> u64 {
@@ -88,11 +88,8 @@ fn rss_kib() -> u64 {
         .unwrap()
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn ten_thousand_alerts_per_poll_keep_memory_bounded() {
-    let (server, served) = alertmanager().await;
-    let mut source = AlertmanagerSource::new(&alertmanager_config(&server.uri()));
-    let start = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+/// An app with one Alertmanager, on the Alerts tab.
+fn alerts_app(start: chrono::DateTime<Utc>) -> App {
     let spec = SourceSpec {
         kind: SourceKind::Alertmanager,
         name: "am".into(),
@@ -100,6 +97,15 @@ async fn ten_thousand_alerts_per_poll_keep_memory_bounded() {
     };
     let mut app = App::new(Store::new(vec![spec]), Keymap::default(), false, start);
     app.view.tab = Tab::Alerts;
+    app
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn ten_thousand_alerts_per_poll_keep_memory_bounded() {
+    let (server, answered) = alertmanager().await;
+    let mut source = AlertmanagerSource::new(&alertmanager_config(&server.uri()));
+    let start = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    let mut app = alerts_app(start);
     let theme = theme::load("default", None, ColorDepth::TrueColor).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut warm = 0;
@@ -133,7 +139,7 @@ async fn ten_thousand_alerts_per_poll_keep_memory_bounded() {
             app.store.feed.len()
         );
     }
-    assert_eq!(served.load(Ordering::Relaxed), POLLS);
+    assert_eq!(answered.load(Ordering::Relaxed), POLLS);
     assert_eq!(alert_rows(&app.store, &app.view).len(), ALERTS);
     let grown = rss_kib().saturating_sub(warm);
     let peak = peak_rss_kib().saturating_sub(warm);
