@@ -25,7 +25,7 @@ use flightdeck::state::{SourceId, SourceKind, SourceSpec, Store, Update};
 use flightdeck::theme::{self, ColorDepth};
 use flightdeck::view::Tab;
 use flightdeck::view::alerts::{alert_rows, alertmanager_of};
-use hostile::{alertmanager_config, peak_rss_kib, reset_peak_rss};
+use hostile::{alertmanager_config, peak_rss_kib, reset_peak_rss, rss_kib};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wiremock::matchers::{method, path};
@@ -77,15 +77,6 @@ async fn alertmanager() -> (MockServer, Arc<AtomicUsize>) {
         .mount(&server)
         .await;
     (server, answered)
-}
-
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap()
 }
 
 /// An app with one Alertmanager, on the Alerts tab.
