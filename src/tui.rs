@@ -19,6 +19,8 @@ use crossterm::terminal::{
 use crossterm::{cursor, execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
@@ -28,6 +30,8 @@ pub struct Tui {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     /// The window title last written, so an unchanged one is not written again.
     title: Option<String>,
+    /// The frame last written, so an unchanged one is not written at all.
+    last: Buffer,
 }
 
 impl Tui {
@@ -39,13 +43,15 @@ impl Tui {
         Ok(Tui {
             terminal,
             title: None,
+            last: Buffer::empty(Rect::ZERO),
         })
     }
 
     /// Draws one frame inside a synchronized update, so terminals that support it
-    /// (and SSH links) show it at once instead of line by line.
+    /// (and SSH links) show it at once instead of line by line; a frame equal to
+    /// the last one writes nothing.
     pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        draw_synchronized(&mut self.terminal, render)
+        draw_synchronized(&mut self.terminal, &mut self.last, render).map(|_| ())
     }
 
     /// Puts `text` on the user's clipboard (on their machine, also over SSH) with OSC 52.
@@ -80,6 +86,7 @@ impl Tui {
         setup()?;
         // The shell may have renamed the window meanwhile; name it again on the next frame.
         self.title = None;
+        self.last = Buffer::empty(Rect::ZERO);
         self.terminal.clear()
     }
 
@@ -91,14 +98,28 @@ impl Tui {
     }
 }
 
-/// Draws one frame between `ESC [?2026h` and `ESC [?2026l` (synchronized output).
+/// Draws one frame between `ESC [?2026h` and `ESC [?2026l` (synchronized output),
+/// writing only the cells that changed; when none did, writes nothing at all (no
+/// synchronized-output pair, no cursor or colour reset) and returns false.
+/// `last` is the frame last written; the cursor stays hidden as `setup` left it.
 pub fn draw_synchronized<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<W>>,
+    last: &mut Buffer,
     render: impl FnOnce(&mut ratatui::Frame),
-) -> io::Result<()> {
+) -> io::Result<bool> {
+    terminal.autoresize()?;
+    render(&mut terminal.get_frame());
+    if terminal.current_buffer_mut() == last {
+        // Not swapped in: start the next frame from a blank buffer, as `draw` would.
+        terminal.current_buffer_mut().reset();
+        return Ok(false);
+    }
+    last.clone_from(terminal.current_buffer_mut());
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(render)?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)
+    terminal.flush()?;
+    terminal.swap_buffers();
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(true)
 }
 
 /// The OSC 52 sequence that sets the clipboard to `text`.
@@ -201,19 +222,34 @@ mod tests {
         }
     }
 
-    fn terminal() -> (Terminal<CrosstermBackend<Captured>>, Captured) {
+    struct Screen {
+        t: Terminal<CrosstermBackend<Captured>>,
+        last: Buffer,
+    }
+
+    impl Screen {
+        fn draw(&mut self, text: &str) -> bool {
+            draw_synchronized(&mut self.t, &mut self.last, |f| {
+                f.render_widget(Paragraph::new(text.to_owned()), f.area());
+            })
+            .unwrap()
+        }
+    }
+
+    fn terminal() -> (Screen, Captured) {
         let out = Captured::default();
         let viewport = Viewport::Fixed(Rect::new(0, 0, 20, 2));
         let backend = CrosstermBackend::new(out.clone());
         let t = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
-        (t, out)
+        let last = Buffer::empty(Rect::ZERO);
+        (Screen { t, last }, out)
     }
 
     #[test]
     fn every_frame_is_wrapped_in_synchronized_output() {
         let (mut t, out) = terminal();
         for word in ["first", "second"] {
-            draw_synchronized(&mut t, |f| f.render_widget(Paragraph::new(word), f.area())).unwrap();
+            assert!(t.draw(word));
             let out = out.take();
             let begin = out
                 .find("\x1b[?2026h")
@@ -231,21 +267,46 @@ mod tests {
     }
 
     #[test]
-    fn an_unchanged_frame_writes_no_cells_again() {
+    fn an_unchanged_frame_writes_nothing_at_all() {
         let (mut t, out) = terminal();
-        draw_synchronized(&mut t, |f| {
-            f.render_widget(Paragraph::new("2.0M"), f.area());
-        })
-        .unwrap();
-        out.take();
-        draw_synchronized(&mut t, |f| {
-            f.render_widget(Paragraph::new("2.0M"), f.area());
-        })
-        .unwrap();
-        let again = out.take();
+        assert!(t.draw("2.0M"));
+        assert!(out.take().contains("2.0M"));
+        assert!(!t.draw("2.0M"), "an equal frame is not written");
+        assert_eq!(
+            out.take(),
+            "",
+            "nothing at all is written for an unchanged frame"
+        );
+        // A later change writes only the changed cells, against what is on screen.
+        assert!(t.draw("2.1M"));
+        let changed = out.take();
         assert!(
-            !again.contains("2.0M"),
-            "unchanged cells were written again: {again:?}"
+            changed.contains('1') && !changed.contains("2.1M"),
+            "{changed:?}"
+        );
+        assert!(!t.draw("2.1M"));
+        assert!(t.draw("2.0M"));
+        assert!(out.take().contains('0'));
+    }
+
+    #[test]
+    fn a_skipped_frame_leaves_no_stale_cells_for_the_next() {
+        let (mut t, out) = terminal();
+        assert!(t.draw("abcdef"));
+        assert!(!t.draw("abcdef"));
+        // Shorter text next: the cells after it must be cleared on screen.
+        assert!(t.draw("ab"));
+        let written = out.take();
+        assert!(!written.is_empty());
+        let shown: String = t
+            .last
+            .content()
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
+        assert!(
+            shown.starts_with("ab ") && !shown.contains('c'),
+            "{shown:?}"
         );
     }
 

@@ -37,23 +37,29 @@ fn versions_listed(app: &App) -> bool {
     app.view.tab == Tab::Models && app.view.models.model.is_some()
 }
 
-/// Inserts pasted text into the input line, if one is open.
+/// Inserts pasted text where typed keys would go: the input line, the palette
+/// or a form's text field; it replaces a selected input text as typing does.
 pub fn paste(app: &mut App, text: &str) {
-    if let Some(Overlay::Form(form, _)) = app.view.overlays.last_mut() {
-        form.paste(text);
-        app.dirty = true;
-        return;
-    }
-    if let Some(Overlay::Dispatch(view)) = app.view.overlays.last_mut() {
-        view.form.paste(text);
-        app.dirty = true;
-        return;
-    }
+    let clean = text.chars().filter(|c| !c.is_control());
     if let Some(input) = app.view.input.as_mut() {
-        input.text.extend(text.chars().filter(|c| !c.is_control()));
+        if std::mem::take(&mut input.selected) {
+            input.text.clear();
+        }
+        input.text.extend(clean);
         apply(app);
         app.dirty = true;
+        return;
     }
+    match app.view.overlays.last_mut() {
+        Some(Overlay::Form(form, _)) => form.paste(text),
+        Some(Overlay::Dispatch(view)) => view.form.paste(text),
+        Some(Overlay::Palette(p)) => {
+            p.query.extend(clean);
+            p.selected = 0;
+        }
+        _ => return,
+    }
+    app.dirty = true;
 }
 
 fn quits(app: &App, key: &KeyEvent) -> bool {

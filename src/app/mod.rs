@@ -2,6 +2,7 @@
 //! and the loop that feeds it (`run`). Only `update` writes `App`.
 
 pub mod alerts;
+pub mod burst;
 mod card;
 pub mod choosers;
 pub mod containers;

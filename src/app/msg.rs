@@ -18,8 +18,10 @@ pub enum Msg {
         /// New height in cells.
         height: u16,
     },
-    /// Text was pasted (bracketed paste) into the active input.
+    /// Text was pasted (bracketed, or a burst of typed characters) into the active input.
     Paste(String),
+    /// A run of movement keys read at once: move the list or text by this many rows.
+    Move(isize),
     /// The process came back from a suspend (`fg`); everything must be redrawn.
     Resumed,
     // -- time and data

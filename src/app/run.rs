@@ -13,6 +13,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::App;
+use super::burst::{self, BURST_LIMIT};
 use super::effect::Effect;
 use super::msg::Msg;
 use super::update::{policies, update};
@@ -60,28 +61,29 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
             app.dirty = false;
         }
         let wake = app.next_wakeup();
-        let msg = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => match event_msg(ev) { Some(m) => m, None => continue },
-                Some(Err(e)) => { tracing::warn!("terminal input failed: {e}"); Msg::Terminate }
-                None => Msg::Terminate,
-            },
-            Some(up) = rx.recv() => Msg::Source(up),
+        let burst = tokio::select! {
+            ev = events.next() => {
+                let mut burst = Vec::new();
+                push_event(ev, &mut burst);
+                read_burst(&mut events, &mut burst).await;
+                burst
+            }
+            Some(up) = rx.recv() => vec![Msg::Source(up)],
             (source, message) = ctx.pollers.crashed() => {
-                Msg::Source(Update::Crashed { source, at: Utc::now(), message })
+                vec![Msg::Source(Update::Crashed { source, at: Utc::now(), message })]
             }
             Some(joined) = ctx.executor.join_next(), if ctx.executor_down.is_none() => {
                 ctx.executor_down = Some(executor_stopped(joined));
                 continue;
             }
-            _ = term.recv() => Msg::Terminate,
-            _ = hup.recv() => Msg::Terminate,
-            _ = int.recv() => Msg::Terminate,
-            () = sleep_opt(wake) => Msg::Tick { now: Utc::now() },
+            _ = term.recv() => vec![Msg::Terminate],
+            _ = hup.recv() => vec![Msg::Terminate],
+            _ = int.recv() => vec![Msg::Terminate],
+            () = sleep_opt(wake) => vec![Msg::Tick { now: Utc::now() }],
         };
         #[cfg(debug_assertions)]
-        debug_panic(&msg);
-        if !step(&mut app, msg, &mut rx, &mut ctx, &mut tui)? {
+        burst.iter().for_each(debug_panic);
+        if !step(&mut app, burst, &mut rx, &mut ctx, &mut tui)? {
             break;
         }
     }
@@ -90,16 +92,16 @@ pub async fn run(config: &Config, theme: &Theme) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Applies one message and everything queued behind it, runs the effects and
-/// tells the pollers what is on screen; false when the user quit.
+/// Applies a burst of messages and every update queued behind it, runs the
+/// effects and tells the pollers what is on screen; false when the user quit.
 fn step(
     app: &mut App,
-    msg: Msg,
+    burst: Vec<Msg>,
     rx: &mut mpsc::Receiver<Update>,
     ctx: &mut Ctx,
     tui: &mut Tui,
 ) -> anyhow::Result<bool> {
-    let mut effects = update(app, msg);
+    let mut effects = burst::apply(app, burst).effects;
     for _ in 0..DRAIN_LIMIT {
         let Ok(up) = rx.try_recv() else { break };
         effects.extend(update(app, Msg::Source(up)));
@@ -335,6 +337,32 @@ fn save_text(name: &str, text: &str, now: chrono::DateTime<Utc>) -> Result<Strin
     let path = crate::view::text::file_name(name, now);
     std::fs::write(&path, text).map_err(|e| format!("'{path}': {e}"))?;
     Ok(path)
+}
+
+/// Adds what the terminal reported to the burst: its message, or a quit when input ended.
+fn push_event(ev: Option<std::io::Result<Event>>, burst: &mut Vec<Msg>) {
+    match ev {
+        Some(Ok(ev)) => burst.extend(event_msg(ev)),
+        Some(Err(e)) => {
+            tracing::warn!("terminal input failed: {e}");
+            burst.push(Msg::Terminate);
+        }
+        None => burst.push(Msg::Terminate),
+    }
+}
+
+/// Reads the terminal events already waiting, up to `BURST_LIMIT`, without
+/// waiting for more: a backlog is applied in one go and drawn once.
+async fn read_burst(events: &mut EventStream, burst: &mut Vec<Msg>) {
+    while burst.len() < BURST_LIMIT && !matches!(burst.last(), Some(Msg::Terminate)) {
+        // Polled with this task's waker, so a pending stream wakes the loop later.
+        let ev = tokio::select! {
+            biased;
+            ev = events.next() => ev,
+            () = std::future::ready(()) => return,
+        };
+        push_event(ev, burst);
+    }
 }
 
 fn event_msg(ev: Event) -> Option<Msg> {

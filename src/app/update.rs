@@ -43,8 +43,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 /// Whether `msg` only moves the selection of the table on screen (its rows stay).
 fn moves_only(app: &App, msg: &Msg) -> bool {
-    let Msg::Key(key) = msg else {
-        return false;
+    let key = match msg {
+        Msg::Move(_) => return true,
+        Msg::Key(key) => key,
+        _ => return false,
     };
     if app.view.input.is_some() || !app.view.overlays.is_empty() {
         return false;
@@ -76,6 +78,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Paste(text) => {
             input::paste(app, &text);
+            Vec::new()
+        }
+        Msg::Move(delta) => {
+            app.dirty = true;
+            move_rows(app, delta);
             Vec::new()
         }
         Msg::Resumed => {

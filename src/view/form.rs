@@ -125,7 +125,16 @@ impl Form {
     pub fn paste(&mut self, text: &str) {
         if let Some(FieldKind::Text(t)) = self.fields.get_mut(self.focus).map(|f| &mut f.kind) {
             t.extend(text.chars().filter(|c| !c.is_control()));
+            self.error = None;
         }
+    }
+
+    /// Whether the focused field takes typed text.
+    pub fn text_focused(&self) -> bool {
+        matches!(
+            self.fields.get(self.focus).map(|f| &f.kind),
+            Some(FieldKind::Text(_))
+        )
     }
 
     fn submit(&mut self) -> FormEvent {

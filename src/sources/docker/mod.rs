@@ -246,7 +246,7 @@ impl DockerSource {
                     || self.cache.get(&b.id).is_none_or(|(old, _)| old != b)
             })
             .collect();
-        let answers: Vec<_> = stream::iter(stale)
+        let mut answers = stream::iter(stale)
             .map(|(b, s)| {
                 let client = client.clone();
                 async move {
@@ -254,10 +254,10 @@ impl DockerSource {
                     (b, s, answer)
                 }
             })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        for (b, summary, answer) in answers {
+            .buffer_unordered(CONCURRENCY);
+        // Each answer is kept as it comes: a first poll of 1,000 containers cut
+        // off by the poll timeout still leaves them inspected for the next one.
+        while let Some((b, summary, answer)) = answers.next().await {
             match answer {
                 Ok(inspect) => self.remember(b, &summary, &inspect),
                 // Removed between list and inspect: it is gone from the next list too.
