@@ -21,9 +21,8 @@ use flightdeck::config::{AppSpec, ModelRef, Selector};
 use flightdeck::sources::{Payload, Source, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::apps::{PartKind, join};
 use flightdeck::state::{Severity, Store};
-use gh::{RunSpec, ok_json as ok, repo_json, run_json, runs_json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use gh::{RunSpec, run_json};
+use wiremock::MockServer;
 
 fn run(id: u64, workflow: &str, conclusion: &str, minutes_ago: i64) -> serde_json::Value {
     run_json(&RunSpec {
@@ -40,7 +39,6 @@ fn run(id: u64, workflow: &str, conclusion: &str, minutes_ago: i64) -> serde_jso
 /// acme/shop: "Build image" #1 built `REVISION`, #2 and #3 came after (green), a
 /// failed "Build image" #4 (not counted), and the newest run, CI #5, failed.
 async fn github() -> MockServer {
-    let server = MockServer::start().await;
     let mut built = run(4001, "Build image", "success", 120);
     built["head_sha"] = REVISION.into();
     let runs = [
@@ -50,17 +48,7 @@ async fn github() -> MockServer {
         run(4002, "Build image", "success", 60),
         built,
     ];
-    Mock::given(method("GET"))
-        .and(path("/repos/acme/shop"))
-        .respond_with(ok(repo_json("acme/shop", "main")))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/repos/acme/shop/actions/runs"))
-        .respond_with(ok(runs_json(&runs)))
-        .mount(&server)
-        .await;
-    server
+    gh::serve_repo("acme/shop", &runs).await
 }
 
 fn spec(kind: SourceKind, name: &str) -> SourceSpec {

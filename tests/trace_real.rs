@@ -15,13 +15,11 @@ use chrono::Utc;
 use docker_fixtures::{Engine, Fixture, REVISION};
 use flightdeck::sources::{Payload, Source, SourceId, SourceKind, SourceSpec, Update};
 use flightdeck::state::{Store, trace};
-use gh::{RunSpec, ok_json as ok, repo_json, run_json, runs_json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use gh::{RunSpec, run_json};
+use wiremock::MockServer;
 
 /// A fake with one repository whose only run built `sha`.
 async fn github_with_run_of(sha: &str) -> MockServer {
-    let server = MockServer::start().await;
     let mut run = run_json(&RunSpec {
         id: 4242,
         repo: "acme/shop",
@@ -32,17 +30,7 @@ async fn github_with_run_of(sha: &str) -> MockServer {
         minutes_ago: 20,
     });
     run["head_sha"] = serde_json::Value::String(sha.to_owned());
-    Mock::given(method("GET"))
-        .and(path("/repos/acme/shop"))
-        .respond_with(ok(repo_json("acme/shop", "main")))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/repos/acme/shop/actions/runs"))
-        .respond_with(ok(runs_json(&[run])))
-        .mount(&server)
-        .await;
-    server
+    gh::serve_repo("acme/shop", &[run]).await
 }
 
 fn spec(kind: SourceKind, name: &str) -> SourceSpec {

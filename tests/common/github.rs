@@ -197,3 +197,21 @@ pub fn workflow_file_json(path: &str) -> Value {
         "html_url": null, "download_url": null, "_links": {}
     })
 }
+
+/// A fake serving one repository `full` (default branch `main`) and its `runs`.
+#[allow(dead_code, reason = "not every test binary serves a whole repository")]
+pub async fn serve_repo(full: &str, runs: &[Value]) -> MockServer {
+    use wiremock::matchers::{method, path};
+    let server = MockServer::start().await;
+    wiremock::Mock::given(method("GET"))
+        .and(path(format!("/repos/{full}")))
+        .respond_with(ok_json(repo_json(full, "main")))
+        .mount(&server)
+        .await;
+    wiremock::Mock::given(method("GET"))
+        .and(path(format!("/repos/{full}/actions/runs")))
+        .respond_with(ok_json(runs_json(runs)))
+        .mount(&server)
+        .await;
+    server
+}
