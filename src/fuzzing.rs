@@ -232,7 +232,7 @@ pub fn mlflow(data: &[u8]) {
 /// the severity rule and the dependency order), and a task log as the viewer reads it.
 pub fn airflow(data: &[u8]) {
     use crate::sources::airflow::{tasks, wire as awire};
-    use crate::state::dag_tasks::{dependency_order, sort_by_order};
+    use crate::state::dag_tasks::sort_by_order;
     if let Some(page) = json::<awire::DagPage>(data) {
         let mut dags: Vec<_> = page
             .dags
@@ -249,12 +249,7 @@ pub fn airflow(data: &[u8]) {
         }
     }
     if let Some(list) = json::<awire::TaskList>(data) {
-        let edges: Vec<(String, Vec<String>)> = list
-            .tasks
-            .into_iter()
-            .map(|t| (t.task_id, t.downstream_task_ids))
-            .collect();
-        let order = dependency_order(&edges);
+        let order = list.order();
         if let Some(page) = json::<awire::TaskPage>(data) {
             let mut ts: Vec<_> = page
                 .task_instances

@@ -11,7 +11,7 @@ use super::wire::{TaskList, TaskPage};
 use super::{AirflowClient, seg, task_instances};
 use crate::error::SourceError;
 use crate::sources::http::Failure;
-use crate::state::dag_tasks::{GRID_RUNS, RunTasks, dependency_order, sort_by_order};
+use crate::state::dag_tasks::{GRID_RUNS, RunTasks, sort_by_order};
 
 /// Most task instances read for the grid (tasks × `GRID_RUNS` runs).
 const MAX_GRID_TASKS: usize = 1000;
@@ -29,12 +29,7 @@ pub async fn run_tasks(
     let list: TaskList = client
         .get(&format!("/api/v2/dags/{}/tasks", seg(dag_id)))
         .await?;
-    let edges: Vec<(String, Vec<String>)> = list
-        .tasks
-        .into_iter()
-        .map(|t| (t.task_id, t.downstream_task_ids))
-        .collect();
-    let order = dependency_order(&edges);
+    let order = list.order();
     let mut tasks = task_instances(client, dag_id, run_id).await?;
     sort_by_order(&mut tasks, &order);
     let path = format!(

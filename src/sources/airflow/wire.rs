@@ -102,6 +102,18 @@ pub struct TaskList {
     pub tasks: Vec<WireTaskDef>,
 }
 
+impl TaskList {
+    /// The task ids upstream first (`state::dag_tasks::dependency_order`).
+    pub fn order(self) -> Vec<String> {
+        let edges: Vec<(String, Vec<String>)> = self
+            .tasks
+            .into_iter()
+            .map(|t| (t.task_id, t.downstream_task_ids))
+            .collect();
+        crate::state::dag_tasks::dependency_order(&edges)
+    }
+}
+
 /// One task of a DAG's structure.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
