@@ -4,8 +4,8 @@
 #![allow(clippy::too_many_lines, reason = "a scenario reads best top to bottom")]
 
 mod common;
-
-use std::collections::BTreeMap;
+#[path = "common/containers.rs"]
+mod containers;
 
 use common::{app, at, ch, key, spec};
 use crossterm::event::KeyCode;
@@ -15,29 +15,18 @@ use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::error::SourceError;
-use flightdeck::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+use flightdeck::state::container::{Container, ContainerHealth, ContainerState};
 use flightdeck::state::{LogLine, Payload, SourceId, SourceKind, Update};
 use flightdeck::view::{Overlay, Tab, ToastLevel};
 
 fn container(name: &str, state: ContainerState, project: Option<&str>) -> Container {
     Container {
         id: format!("{name}-id"),
-        name: name.to_owned(),
-        image: "busybox".to_owned(),
         project: project.map(str::to_owned),
         state,
-        health: ContainerHealth::None,
         started_at: Some(at(-60)),
-        finished_at: None,
         exit_code: (state == ContainerState::Exited).then_some(0),
-        restart_count: 0,
-        crash_loop: false,
-        recent_restarts: 0,
-        stopped_on_request: false,
-        ports: vec![],
-        labels: BTreeMap::new(),
-        stats: None,
-        detail: ContainerDetail::default(),
+        ..containers::running(name, "busybox")
     }
 }
 

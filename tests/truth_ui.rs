@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod common;
+#[path = "common/containers.rs"]
+mod containers;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use common::{app, at, ch, ctrl, key, screen, spec, type_text};
@@ -15,30 +16,18 @@ use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::error::SourceError;
-use flightdeck::state::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
+use flightdeck::state::container::Container;
 use flightdeck::state::feed::{FeedEntry, FeedKind};
 use flightdeck::state::{LogLine, Payload, Severity, SourceId, SourceKind, Update};
 use flightdeck::view::{Overlay, Tab, ToastLevel};
 
+/// A running container `name` (id `{name}-id`) in `project`, up for a minute.
 fn container(name: &str, project: Option<&str>) -> Container {
     Container {
         id: format!("{name}-id"),
-        name: name.to_owned(),
-        image: "busybox".to_owned(),
         project: project.map(str::to_owned),
-        state: ContainerState::Running,
-        health: ContainerHealth::None,
         started_at: Some(at(-60)),
-        finished_at: None,
-        exit_code: None,
-        restart_count: 0,
-        crash_loop: false,
-        recent_restarts: 0,
-        stopped_on_request: false,
-        ports: vec![],
-        labels: BTreeMap::new(),
-        stats: None,
-        detail: ContainerDetail::default(),
+        ..containers::running(name, "busybox")
     }
 }
 
