@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::airflow::{Dag, DagRun, RunState};
 use super::alert::{Alert, AlertState};
 use super::container::{Container, ContainerDetail, ContainerHealth, ContainerState};
 use super::model::{ModelVersion, VersionStatus};
@@ -97,5 +98,34 @@ pub fn alert(name: &str, severity: &str, state: AlertState) -> Alert {
         since: None,
         silenced_by: vec![],
         fingerprint: None,
+    }
+}
+
+/// A scheduled run `run_id` of DAG `dag_id` in `state`, with no dates and no conf.
+pub fn dag_run(dag_id: &str, run_id: &str, state: RunState) -> DagRun {
+    DagRun {
+        dag_id: dag_id.into(),
+        run_id: run_id.into(),
+        run_type: "scheduled".into(),
+        logical_date: None,
+        state,
+        queued_at: None,
+        start_date: None,
+        end_date: None,
+        conf: String::new(),
+    }
+}
+
+/// An unpaused, unscheduled DAG `dag_id` with `runs`, newest first.
+pub fn dag(dag_id: &str, runs: Vec<DagRun>) -> Dag {
+    Dag {
+        dag_id: dag_id.into(),
+        name: dag_id.into(),
+        is_paused: false,
+        schedule: None,
+        next_run: None,
+        owners: vec![],
+        tags: vec![],
+        runs,
     }
 }

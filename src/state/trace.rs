@@ -280,7 +280,8 @@ mod tests {
 
     #[test]
     fn a_run_tagged_with_a_dag_run_is_trained_by_it() {
-        use crate::state::airflow::{AirflowSnapshot, Dag, DagRun, RunState};
+        use crate::state::airflow::{AirflowSnapshot, DagRun, RunState};
+        use crate::state::testkit;
         use crate::state::{SourceKind, SourceSpec, Update};
         let mut store = Store::new(vec![SourceSpec {
             kind: SourceKind::Airflow,
@@ -296,26 +297,11 @@ mod tests {
             Some("trained by etl_daily run manual__1")
         );
         let run = DagRun {
-            dag_id: "etl_daily".into(),
-            run_id: "manual__1".into(),
             run_type: "manual".into(),
-            logical_date: None,
-            state: RunState::Success,
-            queued_at: None,
-            start_date: None,
-            end_date: None,
             conf: "{}".into(),
+            ..testkit::dag_run("etl_daily", "manual__1", RunState::Success)
         };
-        let dag = Dag {
-            dag_id: "etl_daily".into(),
-            name: "etl_daily".into(),
-            is_paused: false,
-            schedule: None,
-            next_run: None,
-            owners: vec![],
-            tags: vec![],
-            runs: vec![run],
-        };
+        let dag = testkit::dag("etl_daily", vec![run]);
         let snap = AirflowSnapshot {
             dags: vec![dag],
             truncated: false,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::DateTime;
 
 use super::*;
-use crate::state::airflow::{AirflowSnapshot, Dag, DagRun, RunState};
+use crate::state::airflow::{AirflowSnapshot, RunState};
 use crate::state::alert::{Alert, AlertState, AlertsSnapshot};
 use crate::state::container::{Container, ContainerState};
 use crate::state::model::{ModelsSnapshot, RegisteredModel, VersionStatus};
@@ -265,27 +265,11 @@ fn model_alias_and_its_commit() {
 
 #[test]
 fn data_takes_the_newest_dag_run() {
-    let run = |state: RunState| DagRun {
-        dag_id: "etl_daily".into(),
-        run_id: "r1".into(),
-        run_type: "scheduled".into(),
-        logical_date: None,
-        state,
-        queued_at: None,
-        start_date: None,
-        end_date: None,
-        conf: String::new(),
-    };
-    let dag = Dag {
-        dag_id: "etl_daily".into(),
-        name: "etl_daily".into(),
-        is_paused: false,
-        schedule: None,
-        next_run: None,
-        owners: vec![],
-        tags: vec![],
-        runs: vec![run(RunState::Failed), run(RunState::Success)],
-    };
+    let run = |state| testkit::dag_run("etl_daily", "r1", state);
+    let dag = testkit::dag(
+        "etl_daily",
+        vec![run(RunState::Failed), run(RunState::Success)],
+    );
     let snap = AirflowSnapshot {
         dags: vec![dag],
         truncated: false,
