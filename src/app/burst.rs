@@ -130,10 +130,14 @@ fn text_focused(app: &App) -> bool {
 
 /// How many rows `key` moves the current list or text, when it is a movement key.
 fn movement(app: &App, key: &KeyEvent) -> Option<isize> {
-    if app.view.input.is_some() || !app.view.overlays.is_empty() {
-        return None;
-    }
-    step_of(app, &app.contexts(), key)
+    moves_list(app)
+        .then(|| step_of(app, &app.contexts(), key))
+        .flatten()
+}
+
+/// Whether keys reach the list or text on screen (no input line or overlay takes them).
+pub(super) fn moves_list(app: &App) -> bool {
+    app.view.input.is_none() && app.view.overlays.is_empty()
 }
 
 fn step_of(app: &App, contexts: &[crate::command::Context], key: &KeyEvent) -> Option<isize> {

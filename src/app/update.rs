@@ -48,20 +48,18 @@ fn moves_only(app: &App, msg: &Msg) -> bool {
         Msg::Key(key) => key,
         _ => return false,
     };
-    if app.view.input.is_some() || !app.view.overlays.is_empty() {
-        return false;
-    }
-    matches!(
-        app.keymap.lookup(key, &app.contexts()),
-        Some(
-            Command::Up
-                | Command::Down
-                | Command::PageUp
-                | Command::PageDown
-                | Command::Top
-                | Command::Bottom
+    super::burst::moves_list(app)
+        && matches!(
+            app.keymap.lookup(key, &app.contexts()),
+            Some(
+                Command::Up
+                    | Command::Down
+                    | Command::PageUp
+                    | Command::PageDown
+                    | Command::Top
+                    | Command::Bottom
+            )
         )
-    )
 }
 
 fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
