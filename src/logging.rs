@@ -2,8 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
+
+/// Lines waiting for the log writer thread at most.
+const LOG_QUEUE_LINES: usize = 1_024;
 
 /// The default log file: `$XDG_STATE_HOME/flightdeck/flightdeck.log`.
 pub fn default_log_file(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
@@ -28,7 +31,13 @@ pub fn init(file: &Path, level: &str) -> anyhow::Result<WorkerGuard> {
         .file_name()
         .map_or_else(|| "flightdeck.log".into(), std::ffi::OsStr::to_os_string);
     let appender = tracing_appender::rolling::never(dir, name);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue holds 128,000 lines, allocated up front: 4 MB of the
+    // dashboard's memory for a log that writes a few lines a minute. When the
+    // queue is full, lines are dropped rather than the caller blocked.
+    let (writer, guard) = NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(appender);
     let filter = EnvFilter::try_new(level)
         .map_err(|e| anyhow::anyhow!("invalid --log-level '{level}': {e}"))?;
     tracing_subscriber::fmt()
