@@ -92,6 +92,11 @@ fn gauge(
         return;
     }
     let shown = &series[series.len().saturating_sub(usize::from(spark.width))..];
+    // The whole area takes the bars' style first: a new zero sample then draws a
+    // blank the terminal already has, and nothing is sent for it.
+    frame
+        .buffer_mut()
+        .set_style(spark, theme.style(Role::Accent));
     let mut line = Sparkline::default()
         .data(shown)
         .style(theme.style(Role::Accent));
@@ -113,5 +118,46 @@ fn tenths(percent: f64) -> u64 {
         t
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+
+    use super::*;
+
+    fn drawn(series: &[u64]) -> Buffer {
+        let theme = crate::theme::load("default", None, crate::theme::ColorDepth::TrueColor)
+            .expect("built-in theme");
+        let mut terminal = Terminal::new(TestBackend::new(60, 3)).expect("test terminal");
+        terminal
+            .draw(|f| {
+                let label = ["CPU".to_owned(), "0.0%".to_owned(), "peak 0.0%".to_owned()];
+                gauge(f, f.area(), label, series, Some(50), &theme);
+            })
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    #[test]
+    fn a_new_zero_sample_changes_no_cell() {
+        let before = drawn(&[0; 5]);
+        let after = drawn(&[0; 6]);
+        assert!(
+            before.diff(&after).is_empty(),
+            "cells sent for an idle sample: {:?}",
+            before.diff(&after)
+        );
+    }
+
+    #[test]
+    fn a_new_nonzero_sample_changes_its_column() {
+        let before = drawn(&[0; 5]);
+        let after = drawn(&[0, 0, 0, 0, 0, 40]);
+        let changed: Vec<u16> = before.diff(&after).iter().map(|(x, _, _)| *x).collect();
+        assert_eq!(changed, vec![22, 22, 22], "the sixth bar, all three rows");
     }
 }
