@@ -4,6 +4,8 @@
 //! Over SSH it speaks plain escape codes: frames in synchronized output (mode 2026),
 //! copies through OSC 52 and names the window with OSC 2 (the old title pushed and popped).
 
+mod lean;
+
 use std::io::{self, Stdout, Write};
 
 use base64::Engine as _;
@@ -17,8 +19,8 @@ use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute, queue};
+use lean::LeanBackend;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -27,7 +29,7 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
 /// Owns the terminal while the TUI runs; dropping it restores the terminal.
 pub struct Tui {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Terminal<LeanBackend<Stdout>>,
     /// The window title last written, so an unchanged one is not written again.
     title: Option<String>,
     /// The frame last written, so an unchanged one is not written at all.
@@ -39,7 +41,7 @@ impl Tui {
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
         setup()?;
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let terminal = Terminal::new(LeanBackend::new(io::stdout()))?;
         Ok(Tui {
             terminal,
             title: None,
@@ -103,7 +105,7 @@ impl Tui {
 /// synchronized-output pair, no cursor or colour reset) and returns false.
 /// `last` is the frame last written; the cursor stays hidden as `setup` left it.
 pub fn draw_synchronized<W: Write>(
-    terminal: &mut Terminal<CrosstermBackend<W>>,
+    terminal: &mut Terminal<LeanBackend<W>>,
     last: &mut Buffer,
     render: impl FnOnce(&mut ratatui::Frame),
 ) -> io::Result<bool> {
@@ -223,7 +225,7 @@ mod tests {
     }
 
     struct Screen {
-        t: Terminal<CrosstermBackend<Captured>>,
+        t: Terminal<LeanBackend<Captured>>,
         last: Buffer,
     }
 
@@ -239,7 +241,7 @@ mod tests {
     fn terminal() -> (Screen, Captured) {
         let out = Captured::default();
         let viewport = Viewport::Fixed(Rect::new(0, 0, 20, 2));
-        let backend = CrosstermBackend::new(out.clone());
+        let backend = LeanBackend::new(out.clone());
         let t = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
         let last = Buffer::empty(Rect::ZERO);
         (Screen { t, last }, out)
