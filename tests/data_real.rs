@@ -21,11 +21,12 @@ use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
 use flightdeck::config::keymap::Keymap;
-use flightdeck::sources::airflow::{self, AirflowClient, AirflowSource};
+use flightdeck::sources::airflow::{self, AirflowClient, AirflowSource, follow};
 use flightdeck::sources::{Payload, Source, SourceId};
 use flightdeck::state::action::Action;
-use flightdeck::state::airflow::{AirflowSnapshot, RunState};
+use flightdeck::state::airflow::{AirflowSnapshot, RunState, TaskInstance};
 use flightdeck::state::{SourceKind, Store, Update};
+use tokio::sync::{mpsc, watch};
 
 async fn poll(url: &str) -> AirflowSnapshot {
     let cfg = config(url);
@@ -255,4 +256,242 @@ async fn read_only_app_creates_nothing() {
     let after = poll(&url).await;
     let paused = |s: &AirflowSnapshot| s.dags.iter().filter(|d| d.is_paused).count();
     assert_eq!(paused(&before), paused(&after));
+}
+
+/// Runs the real read a `FetchDagTasks` among `effects` asks for and feeds it to
+/// the app; returns the tasks read.
+async fn read_tasks(a: &mut App, url: &str, effects: Vec<Effect>) -> Vec<TaskInstance> {
+    let Some(Effect::FetchDagTasks {
+        source,
+        dag_id,
+        run_id,
+        recent,
+    }) = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::FetchDagTasks { .. }))
+    else {
+        panic!("no task read asked for");
+    };
+    let client = AirflowClient::new(&config(url));
+    let result = airflow::tasks::run_tasks(&client, &dag_id, &run_id, &recent).await;
+    let tasks = result.clone().unwrap().tasks;
+    let update_ = Update::DagTasks {
+        source,
+        dag_id,
+        run_id,
+        result,
+    };
+    update(a, Msg::Source(update_));
+    tasks
+}
+
+/// An app on `run` of `dag`, its tasks read for real.
+async fn app_on_run(url: &str, dag: &str, run: &str) -> (App, Vec<TaskInstance>) {
+    let mut a = app(url, false).await;
+    pick(&mut a, dag);
+    update(&mut a, key(KeyCode::Enter));
+    pick(&mut a, run);
+    let effects = update(&mut a, key(KeyCode::Enter));
+    let tasks = read_tasks(&mut a, url, effects).await;
+    (a, tasks)
+}
+
+/// Waits (two minutes at most) until the task instances of `run` satisfy `ok`.
+async fn tasks_until(
+    url: &str,
+    dag: &str,
+    run: &str,
+    ok: impl Fn(&[TaskInstance]) -> bool,
+) -> Vec<TaskInstance> {
+    let client = AirflowClient::new(&config(url));
+    let start = Instant::now();
+    loop {
+        let tasks = airflow::task_instances(&client, dag, run).await.unwrap();
+        if ok(&tasks) {
+            return tasks;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "{tasks:?}");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// The numbers of the `tick N` lines in the viewer, in order.
+fn ticks(a: &App) -> Vec<u32> {
+    a.view
+        .text
+        .as_ref()
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace().rev();
+            let n = words.next()?.parse().ok()?;
+            (words.next()? == "tick").then_some(n)
+        })
+        .collect()
+}
+
+/// `f` twice in a followed log, with 9 s between: after a read under way when it
+/// was pressed, nothing arrives until the second `f`.
+async fn pause(a: &mut App, rx: &mut mpsc::Receiver<Update>, on: &watch::Sender<bool>) {
+    assert_eq!(update(a, ch('f')), [Effect::SetLogFollow(false)]);
+    on.send(false).unwrap();
+    let late = tokio::time::timeout(Duration::from_secs(6), async {
+        while let Some(late) = rx.recv().await {
+            update(a, Msg::Source(late));
+        }
+    });
+    let _ = late.await;
+    let n = ticks(a).len();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(rx.try_recv().is_err(), "a paused log is not read");
+    assert_eq!(ticks(a).len(), n);
+    assert_eq!(update(a, ch('f')), [Effect::SetLogFollow(true)]);
+    on.send(true).unwrap();
+}
+
+#[tokio::test]
+async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
+    let Some(url) = server() else { return };
+    let client = AirflowClient::new(&config(&url));
+    let run = airflow::trigger(&client, "fd_ticker", serde_json::json!({}), None)
+        .await
+        .unwrap();
+    tasks_until(&url, "fd_ticker", &run, |t| {
+        t.iter().any(|t| t.state == "running")
+    })
+    .await;
+    let (mut a, _) = app_on_run(&url, "fd_ticker", &run).await;
+    let effects = update(&mut a, key(KeyCode::Enter));
+    let Some(Effect::FetchTaskLog {
+        task,
+        stream_id,
+        follow,
+        ..
+    }) = effects.into_iter().next()
+    else {
+        panic!("no log read");
+    };
+    assert!(follow, "a running task's log is followed");
+    let (tx, mut rx) = mpsc::channel(64);
+    let (on, watching) = watch::channel(true);
+    let sink = follow::Sink {
+        tx,
+        stream_id,
+        follow: watching,
+    };
+    let reader = tokio::spawn(follow::run(client, task, true, sink));
+    let mut reads_with_ticks = 0;
+    let mut paused = false;
+    let start = Instant::now();
+    while let Ok(Some(got)) = tokio::time::timeout(Duration::from_secs(100), rx.recv()).await {
+        let ended = matches!(got, Update::LogEnded { .. });
+        let before = ticks(&a).len();
+        update(&mut a, Msg::Source(got));
+        if ticks(&a).len() > before {
+            reads_with_ticks += 1;
+        }
+        if ended {
+            break;
+        }
+        // After a few reads, `f` pauses the reads: nothing arrives.
+        if reads_with_ticks == 3 && !paused {
+            paused = true;
+            pause(&mut a, &mut rx, &on).await;
+        }
+        assert!(start.elapsed() < Duration::from_secs(150), "never ended");
+    }
+    reader.await.unwrap();
+    // Every line once, in order, across the pause; then the end, with the state.
+    assert_eq!(ticks(&a), (1..=60).collect::<Vec<_>>());
+    assert!(
+        reads_with_ticks >= 5,
+        "{reads_with_ticks} reads gained lines"
+    );
+    let text = a.view.text.as_ref().unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(last.contains("log ended: task success"), "{last}");
+    assert!(!text.title.contains("following"), "{}", text.title);
+}
+
+#[tokio::test]
+async fn the_open_runs_task_list_changes_state_on_polls_without_r() {
+    let Some(url) = server() else { return };
+    let client = AirflowClient::new(&config(&url));
+    let run = airflow::trigger(&client, "fd_ok", serde_json::json!({}), None)
+        .await
+        .unwrap();
+    let (mut a, first) = app_on_run(&url, "fd_ok", &run).await;
+    let load = |t: &[TaskInstance]| {
+        t.iter()
+            .find(|t| t.task_id == "load")
+            .unwrap()
+            .state
+            .clone()
+    };
+    assert_ne!(load(&first), "success", "read before the run finished");
+    let start = Instant::now();
+    loop {
+        // A real poll: the app asks for the open run's tasks by itself.
+        let snap = poll(&url).await;
+        let polled = Update::Polled {
+            source: SourceId(0),
+            at: Utc::now(),
+            result: Ok(Payload::Airflow(snap)),
+        };
+        let effects = update(&mut a, Msg::Source(polled));
+        let now = read_tasks(&mut a, &url, effects).await;
+        if load(&now) == "success" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "{now:?}");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let s = screen(&a, 120, 40);
+    let row = s.lines().find(|l| l.contains("load")).unwrap();
+    assert!(row.contains("success"), "{s}");
+}
+
+#[tokio::test]
+async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
+    let Some(url) = server() else { return };
+    let run = run_until(&url, "fd_mapped", &RunState::Success).await;
+    let (mut a, tasks) = app_on_run(&url, "fd_mapped", &run).await;
+    assert_eq!(tasks.len(), 3, "{tasks:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.log");
+    let exec = executor(&url, &audit);
+    let part = |t: &[TaskInstance], i: i64| t.iter().find(|t| t.map_index == i).unwrap().clone();
+
+    // m on part[1]: failed; the other instances stay success.
+    update(&mut a, ch('j'));
+    update(&mut a, ch('m'));
+    update(&mut a, key(KeyCode::Right));
+    update(&mut a, key(KeyCode::Enter));
+    assert!(screen(&a, 120, 40).contains("'part[1]'"));
+    exec.execute(&confirmed(&mut a)).await.unwrap();
+    let now = tasks_until(&url, "fd_mapped", &run, |t| part(t, 1).state == "failed").await;
+    assert_eq!(
+        (part(&now, 0).state.as_str(), part(&now, 2).state.as_str()),
+        ("success", "success")
+    );
+
+    // c on part[1] (still selected after the tasks are read again): only it runs again.
+    let again = flightdeck::app::data::fetch_tasks(&a);
+    read_tasks(&mut a, &url, again).await;
+    update(&mut a, ch('c'));
+    assert!(screen(&a, 120, 40).contains("'part[1]'"));
+    exec.execute(&confirmed(&mut a)).await.unwrap();
+    let now = tasks_until(&url, "fd_mapped", &run, |t| {
+        part(t, 1).try_number > 1 && part(t, 1).state == "success"
+    })
+    .await;
+    for i in [0, 2] {
+        let p = part(&now, i);
+        assert_eq!((p.state.as_str(), p.try_number), ("success", 1), "{p:?}");
+    }
+    let log = std::fs::read_to_string(&audit).unwrap();
+    assert!(
+        log.contains("mark_task_failed") && log.contains("clear_task") && log.contains("part[1]"),
+        "{log}"
+    );
 }
