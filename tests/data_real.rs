@@ -61,12 +61,25 @@ async fn feed(a: &mut App, url: &str) {
     update(a, Msg::Tick { now: at });
 }
 
+/// Triggers `dag` over the API; returns the run's id. sqlite makes a busy server
+/// answer 500 now and then ("database is locked"): tried three times.
+async fn trigger(url: &str, dag: &str) -> String {
+    let client = AirflowClient::new(&config(url));
+    let mut tries = 0;
+    loop {
+        match airflow::trigger(&client, dag, serde_json::json!({}), None).await {
+            Ok(run) => return run,
+            Err(e) if tries < 2 => eprintln!("trigger {dag}: {e:?}; again"),
+            Err(e) => panic!("trigger {dag}: {e:?}"),
+        }
+        tries += 1;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
 /// Triggers `dag` over the API and waits (up to two minutes) until that run is `want`.
 async fn run_until(url: &str, dag: &str, want: &RunState) -> String {
-    let client = AirflowClient::new(&config(url));
-    let run = airflow::trigger(&client, dag, serde_json::json!({}), None)
-        .await
-        .unwrap();
+    let run = trigger(url, dag).await;
     let start = Instant::now();
     loop {
         let snap = poll(url).await;
@@ -92,6 +105,19 @@ fn executor(url: &str, audit: &std::path::Path) -> Executor {
         SourceId(0),
         AirflowClient::new(&config(url)),
     )]))
+}
+
+/// Runs `action` through the executor, tried three times: sqlite's "database is
+/// locked" fails a request now and then (Airflow logs each action in the db first).
+async fn execute(exec: &Executor, action: &Action) {
+    for tries in 0.. {
+        match exec.execute(action).await {
+            Ok(()) => return,
+            Err(e) if tries < 2 => eprintln!("{action:?}: {e}; again"),
+            Err(e) => panic!("{action:?}: {e}"),
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
 }
 
 /// Filters the DAG list down to `dag` (its row selected).
@@ -352,10 +378,8 @@ async fn pause(a: &mut App, rx: &mut mpsc::Receiver<Update>, on: &watch::Sender<
 #[tokio::test]
 async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
     let Some(url) = server() else { return };
+    let run = trigger(&url, "fd_ticker").await;
     let client = AirflowClient::new(&config(&url));
-    let run = airflow::trigger(&client, "fd_ticker", serde_json::json!({}), None)
-        .await
-        .unwrap();
     tasks_until(&url, "fd_ticker", &run, |t| {
         t.iter().any(|t| t.state == "running")
     })
@@ -416,10 +440,7 @@ async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
 #[tokio::test]
 async fn the_open_runs_task_list_changes_state_on_polls_without_r() {
     let Some(url) = server() else { return };
-    let client = AirflowClient::new(&config(&url));
-    let run = airflow::trigger(&client, "fd_ok", serde_json::json!({}), None)
-        .await
-        .unwrap();
+    let run = trigger(&url, "fd_ok").await;
     let (mut a, first) = app_on_run(&url, "fd_ok", &run).await;
     let load = |t: &[TaskInstance]| {
         t.iter()
@@ -468,7 +489,7 @@ async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
     update(&mut a, key(KeyCode::Right));
     update(&mut a, key(KeyCode::Enter));
     assert!(screen(&a, 120, 40).contains("'part[1]'"));
-    exec.execute(&confirmed(&mut a)).await.unwrap();
+    execute(&exec, &confirmed(&mut a)).await;
     let now = tasks_until(&url, "fd_mapped", &run, |t| part(t, 1).state == "failed").await;
     assert_eq!(
         (part(&now, 0).state.as_str(), part(&now, 2).state.as_str()),
@@ -480,7 +501,7 @@ async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
     read_tasks(&mut a, &url, again).await;
     update(&mut a, ch('c'));
     assert!(screen(&a, 120, 40).contains("'part[1]'"));
-    exec.execute(&confirmed(&mut a)).await.unwrap();
+    execute(&exec, &confirmed(&mut a)).await;
     let now = tasks_until(&url, "fd_mapped", &run, |t| {
         part(t, 1).try_number > 1 && part(t, 1).state == "success"
     })
