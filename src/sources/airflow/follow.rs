@@ -18,6 +18,9 @@ use crate::state::{LogLine, Update};
 pub const EVERY: Duration = Duration::from_secs(2);
 /// Most lines sent from one read (the viewer keeps its own cap).
 const MAX_LINES: usize = 100_000;
+/// Longest continuation token kept (Airflow's are about a hundred characters);
+/// a longer one is not sent back, and the log is read whole and deduplicated.
+const MAX_TOKEN: usize = 4096;
 /// The first event of the header Airflow puts before a log read from its start.
 const HEADER: &str = "::group::Log message source details";
 /// The event that closes that header.
@@ -94,7 +97,8 @@ impl LogCursor {
         let token = json
             .as_ref()
             .and_then(|v| v.get("continuation_token"))
-            .and_then(Value::as_str);
+            .and_then(Value::as_str)
+            .filter(|t| t.len() <= MAX_TOKEN);
         self.live = token.is_some();
         if let Some(t) = token {
             self.token = Some((t.to_owned(), end));
@@ -333,6 +337,16 @@ mod tests {
         let mut t = LogCursor::default();
         assert_eq!(t.take("x\ny"), ["x", "y"]);
         assert_eq!(t.take("x\ny\nz"), ["z"]);
+    }
+
+    #[test]
+    fn an_oversized_token_is_not_sent_back() {
+        let mut c = LogCursor::default();
+        let huge = "x".repeat(MAX_TOKEN + 1);
+        c.take(&answer(&[HEADER, HEADER_END, "a"], Some(&huge)));
+        assert!(!c.path(&task()).contains("token") && !c.is_live());
+        let again = answer(&[HEADER, HEADER_END, "a", "b"], None);
+        assert_eq!(c.take(&again), ["b"]);
     }
 
     #[test]
