@@ -25,6 +25,7 @@ use flightdeck::sources::airflow::{self, AirflowClient, AirflowSource, follow};
 use flightdeck::sources::{Payload, Source, SourceId};
 use flightdeck::state::action::Action;
 use flightdeck::state::airflow::{AirflowSnapshot, RunState, TaskInstance};
+use flightdeck::state::dag_tasks::TaskLogRef;
 use flightdeck::state::{SourceKind, Store, Update};
 use tokio::sync::{mpsc, watch};
 
@@ -472,6 +473,33 @@ async fn the_open_runs_task_list_changes_state_on_polls_without_r() {
     assert!(row.contains("success"), "{s}");
 }
 
+/// Enter on the selected task: a finished one's log, not followed, read once for real.
+async fn read_log_once(a: &mut App, url: &str) -> (TaskLogRef, Vec<String>) {
+    let effects = update(a, key(KeyCode::Enter));
+    let Some(Effect::FetchTaskLog {
+        task,
+        stream_id,
+        follow: false,
+        ..
+    }) = effects.into_iter().next()
+    else {
+        panic!("no log read once");
+    };
+    let (tx, mut rx) = mpsc::channel(8);
+    let (_on, watching) = watch::channel(true);
+    let sink = follow::Sink {
+        tx,
+        stream_id,
+        follow: watching,
+    };
+    follow::run(AirflowClient::new(&config(url)), task.clone(), false, sink).await;
+    let Ok(Update::Log { lines, .. }) = rx.try_recv() else {
+        panic!("no lines");
+    };
+    assert!(rx.try_recv().is_err(), "read once");
+    (task, lines.into_iter().map(|l| l.text).collect())
+}
+
 #[tokio::test]
 async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
     let Some(url) = server() else { return };
@@ -483,8 +511,15 @@ async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
     let exec = executor(&url, &audit);
     let part = |t: &[TaskInstance], i: i64| t.iter().find(|t| t.map_index == i).unwrap().clone();
 
-    // m on part[1]: failed; the other instances stay success.
+    // part[1]'s log is its own: read by its map index, once (it is finished).
     update(&mut a, ch('j'));
+    let (task, lines) = read_log_once(&mut a, &url).await;
+    assert_eq!(task.map_index, 1);
+    let said = |w: &str| lines.iter().any(|l| l.ends_with(w));
+    assert!(said("part 1") && !said("part 0"), "{lines:?}");
+    update(&mut a, key(KeyCode::Esc));
+
+    // m on part[1]: failed; the other instances stay success.
     update(&mut a, ch('m'));
     update(&mut a, key(KeyCode::Right));
     update(&mut a, key(KeyCode::Enter));
