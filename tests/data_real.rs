@@ -435,7 +435,7 @@ async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
     let text = a.view.text.as_ref().unwrap();
     let last = text.lines().last().unwrap();
     assert!(last.contains("log ended: task success"), "{last}");
-    assert!(!text.title.contains("following"), "{}", text.title);
+    assert!(!a.view.data.log.as_ref().unwrap().follows);
 }
 
 #[tokio::test]

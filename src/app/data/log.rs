@@ -68,9 +68,8 @@ fn log_title(open: &LogOpen) -> String {
         task_id: t.task_id.clone(),
         map_index: t.map_index,
     };
-    let follow = if open.follows { " · following" } else { "" };
     format!(
-        "log {} · {} · {key} · try {}/{}{follow}",
+        "log {} · {} · {key} · try {}/{}",
         t.dag_id, t.run_id, t.try_number, open.latest
     )
 }
@@ -106,11 +105,10 @@ pub fn on_log_try(app: &mut App, stream_id: u64, try_number: u32) {
     app.dirty = true;
 }
 
-/// The followed log ended: the title stops saying it follows.
+/// The followed log ended: `f` no longer pauses or resumes reads.
 pub fn on_log_ended(app: &mut App, stream_id: u64) {
-    if let Some((open, text)) = open_log_mut(app, stream_id) {
+    if let Some((open, _)) = open_log_mut(app, stream_id) {
         open.follows = false;
-        text.title = log_title(open);
     }
 }
 
