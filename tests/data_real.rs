@@ -551,3 +551,59 @@ async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn a_followed_log_moves_on_to_the_retry_and_ends_with_its_state() {
+    let Some(url) = server() else { return };
+    let run = trigger(&url, "fd_retry").await;
+    tasks_until(&url, "fd_retry", &run, |t| {
+        t.iter().any(|t| t.state == "running")
+    })
+    .await;
+    let (mut a, _) = app_on_run(&url, "fd_retry", &run).await;
+    let effects = update(&mut a, key(KeyCode::Enter));
+    let Some(Effect::FetchTaskLog {
+        task,
+        stream_id,
+        follow: true,
+        ..
+    }) = effects.into_iter().next()
+    else {
+        panic!("the running first try is not followed");
+    };
+    assert_eq!(task.try_number, 1);
+    let (tx, mut rx) = mpsc::channel(64);
+    let (_on, watching) = watch::channel(true);
+    let sink = follow::Sink {
+        tx,
+        stream_id,
+        follow: watching,
+    };
+    let client = AirflowClient::new(&config(&url));
+    let reader = tokio::spawn(follow::run(client, task, true, sink));
+    while let Ok(Some(got)) = tokio::time::timeout(Duration::from_secs(120), rx.recv()).await {
+        let ended = matches!(got, Update::LogEnded { .. });
+        update(&mut a, Msg::Source(got));
+        if ended {
+            break;
+        }
+    }
+    reader.await.unwrap();
+    // Try 1 to its end, then try 2 from its start, each line once, then the end.
+    let text = a.view.text.as_ref().unwrap();
+    let lines: Vec<String> = text.lines().collect();
+    let at = |w: &str| {
+        let found: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].ends_with(w))
+            .collect();
+        assert_eq!(found.len(), 1, "{w} once: {lines:#?}");
+        found[0]
+    };
+    assert!(at("try 1 tick 4") < at("── try 2 ──"), "{lines:#?}");
+    assert!(at("── try 2 ──") < at("try 2 tick 1"), "{lines:#?}");
+    assert!(
+        at("try 2 tick 4") < at("log ended: task success ──"),
+        "{lines:#?}"
+    );
+    assert!(text.title.contains("try 2/2"), "{}", text.title);
+}
