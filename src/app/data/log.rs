@@ -1,6 +1,6 @@
 //! The task log viewer of the Data tab: a task instance's log by try (`[`/`]`),
 //! followed while it is the latest try of an unfinished instance; `f` pauses and
-//! resumes the reads, and a later try or the end of the log updates the title.
+//! resumes the reads, and a later try the follower moves on to updates the title.
 
 use super::{target_task, toast};
 use crate::app::App;
@@ -125,7 +125,11 @@ pub(super) fn change_try(app: &mut App, delta: i64) -> Vec<Effect> {
     };
     let wanted = i64::from(task.try_number) + delta;
     if wanted < 1 || wanted > i64::from(latest) {
-        let text = format!("task '{}' has tries 1 to {latest}", task.task_id);
+        let key = TaskKey {
+            task_id: task.task_id,
+            map_index: task.map_index,
+        };
+        let text = format!("task '{key}' has tries 1 to {latest}");
         toast(app, text, ToastLevel::Info);
         return Vec::new();
     }
