@@ -1,6 +1,7 @@
 //! The Airflow source against faults a real server will not show on demand, served
 //! by wiremock: an expired JWT (401, then a renewed one works), 403, a missing DAG,
-//! 500, malformed JSON; and the cost of a poll with 50 DAGs.
+//! 500, malformed JSON; the cost of a poll with 50 DAGs; and a followed log's pace
+//! and end on a 500.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use std::time::Duration;
@@ -224,4 +225,69 @@ async fn fifty_dags_cost_two_requests_a_poll() {
     let per_minute = api / 4 * 60 / 15;
     eprintln!("airflow: {per_minute} requests a minute with 50 DAGs at a 15 s interval");
     assert_eq!(per_minute, 8);
+}
+
+/// A followed log: with the try running (a token each answer), one read every
+/// 2 s and no state reads; a 500 ends the log with a reason naming the status.
+#[tokio::test]
+async fn a_followed_log_reads_every_two_seconds_and_a_500_ends_it() {
+    let server = MockServer::start().await;
+    tokens(&server, &["jwt-hhhh"]).await;
+    let ti = "/api/v2/dags/d/dagRuns/r/taskInstances/t";
+    Mock::given(path(ti))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"task_id": "t", "dag_run_id": "r", "map_index": -1, "state": "running", "try_number": 1}),
+        ))
+        .mount(&server)
+        .await;
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    Mock::given(path(format!("{ti}/logs/1")))
+        .respond_with(move |_: &Request| {
+            let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if i < 3 {
+                ResponseTemplate::new(200).set_body_json(
+                    json!({"content": [{"event": format!("line {i}")}], "continuation_token": "T"}),
+                )
+            } else {
+                ResponseTemplate::new(500).set_body_string("boom")
+            }
+        })
+        .mount(&server)
+        .await;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let (_on, follow) = tokio::sync::watch::channel(true);
+    let sink = airflow::follow::Sink {
+        tx,
+        stream_id: 7,
+        follow,
+    };
+    let task = flightdeck::state::dag_tasks::TaskLogRef {
+        dag_id: "d".into(),
+        run_id: "r".into(),
+        task_id: "t".into(),
+        try_number: 1,
+        map_index: -1,
+    };
+    let start = std::time::Instant::now();
+    airflow::follow::run(client(&server.uri()), task, true, sink).await;
+    let took = start.elapsed();
+    let mut lines = Vec::new();
+    let mut ended = None;
+    while let Ok(u) = rx.try_recv() {
+        match u {
+            flightdeck::state::Update::Log { lines: l, .. } => {
+                lines.extend(l.into_iter().map(|l| l.text));
+            }
+            flightdeck::state::Update::LogEnded { reason, .. } => ended = Some(reason),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(lines, ["line 0", "line 1", "line 2"]);
+    let ended = ended.unwrap();
+    assert!(ended.contains("500"), "{ended}");
+    // Four reads 2 s apart, and the state read once, before the first.
+    assert!(took >= Duration::from_secs(6), "{took:?}");
+    let received = server.received_requests().await.unwrap();
+    let states = received.iter().filter(|r| r.url.path() == ti).count();
+    assert_eq!(states, 1);
 }

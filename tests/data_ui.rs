@@ -15,7 +15,9 @@ use flightdeck::app::App;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
-use flightdeck::state::airflow::{AirflowSnapshot, Dag, DagOp, DagRun, RunState, TaskInstance};
+use flightdeck::state::airflow::{
+    AirflowSnapshot, Dag, DagOp, DagRun, RunState, TaskInstance, TaskKey,
+};
 use flightdeck::state::dag_tasks::RunTasks;
 use flightdeck::state::{LogLine, Payload, SourceId, SourceKind, Update};
 use flightdeck::view::Overlay;
@@ -253,7 +255,7 @@ fn actions_confirm_naming_dag_run_task_and_server() {
     let Action::Dag { op, run_id, .. } = &c.action else {
         panic!()
     };
-    assert_eq!(op, &DagOp::ClearTask("train".into()));
+    assert_eq!(op, &DagOp::ClearTask(TaskKey::task("train")));
     assert!(run_id.is_some());
     let s = screen(&a, 120, 40);
     assert!(
@@ -268,7 +270,9 @@ fn actions_confirm_naming_dag_run_task_and_server() {
     let Some(Overlay::Confirm(c)) = a.view.overlays.last() else {
         panic!("no confirm after the chooser");
     };
-    assert!(matches!(&c.action, Action::Dag { op: DagOp::MarkTask(t, false), .. } if t == "train"));
+    assert!(
+        matches!(&c.action, Action::Dag { op: DagOp::MarkTask(t, false), .. } if t == &TaskKey::task("train"))
+    );
 }
 
 #[test]
@@ -376,4 +380,188 @@ fn a_finished_dag_action_reads_the_tasks_on_screen_again() {
         "{effects:?}"
     );
     assert!(screen(&a, 120, 40).contains("done"));
+}
+
+/// The tasks of the open run with `train` running on its second try and `part`
+/// mapped over three instances.
+fn running_tasks(run_id: &str) -> RunTasks {
+    let mut t = tasks(run_id);
+    t.tasks[2].state = "running".into();
+    for i in 0..3 {
+        let mut part = task("part", "success", 1, "BashOperator");
+        part.map_index = i;
+        t.tasks.push(part);
+    }
+    t
+}
+
+fn deliver(a: &mut App, result: RunTasks) {
+    let view = &a.view.data;
+    let (dag_id, run_id) = (view.dag.clone().unwrap(), view.run.clone().unwrap());
+    let tasks = Update::DagTasks {
+        source: SourceId(0),
+        dag_id,
+        run_id,
+        result: Ok(result),
+    };
+    update(a, Msg::Source(tasks));
+}
+
+fn poll(a: &mut App) -> Vec<Effect> {
+    update(
+        a,
+        Msg::Source(Update::Polled {
+            source: SourceId(0),
+            at: now(),
+            result: Ok(Payload::Airflow(snapshot())),
+        }),
+    )
+}
+
+#[test]
+fn every_poll_reads_the_open_runs_tasks_again_one_read_at_a_time() {
+    let mut a = airflow_app();
+    assert!(
+        !poll(&mut a)
+            .iter()
+            .any(|e| matches!(e, Effect::FetchDagTasks { .. }))
+    );
+    let mut a = tasks_app();
+    let effects = poll(&mut a);
+    let read = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::FetchDagTasks { dag_id, .. } if dag_id == "train_model"))
+        .count();
+    assert_eq!(read, 1, "{effects:?}");
+    // While that read is under way, the next poll asks for none.
+    assert!(
+        !poll(&mut a)
+            .iter()
+            .any(|e| matches!(e, Effect::FetchDagTasks { .. }))
+    );
+    let run_id = a.view.data.run.clone().unwrap();
+    deliver(&mut a, running_tasks(&run_id));
+    assert!(screen(&a, 120, 40).contains("running"));
+    assert!(
+        poll(&mut a)
+            .iter()
+            .any(|e| matches!(e, Effect::FetchDagTasks { .. }))
+    );
+    // Another tab: the tasks are not read.
+    deliver(&mut a, running_tasks(&run_id));
+    update(&mut a, ch('1'));
+    assert!(
+        !poll(&mut a)
+            .iter()
+            .any(|e| matches!(e, Effect::FetchDagTasks { .. }))
+    );
+}
+
+#[test]
+fn a_running_tasks_log_is_followed_and_f_pauses_it() {
+    let mut a = tasks_app();
+    let run_id = a.view.data.run.clone().unwrap();
+    deliver(&mut a, running_tasks(&run_id));
+    update(&mut a, ch('j'));
+    update(&mut a, ch('j'));
+    let effects = update(&mut a, key(KeyCode::Enter));
+    let Some(Effect::FetchTaskLog {
+        task,
+        stream_id,
+        follow: true,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("a running task's log is followed: {effects:?}");
+    };
+    assert_eq!((task.task_id.as_str(), task.try_number), ("train", 2));
+    assert!(a.view.text.as_ref().unwrap().follow);
+    let lines = (1..=30)
+        .map(|i| LogLine {
+            stderr: false,
+            timestamp: None,
+            text: format!(
+                "2026-11-27T11:{i:02}:00Z info epoch {i}: loss 0.{:02}",
+                90 - i
+            ),
+        })
+        .collect();
+    update(&mut a, Msg::Source(Update::Log { stream_id, lines }));
+    for (w, h) in SIZES {
+        let s = screen(&a, w, h);
+        assert!(s.contains("epoch 30"), "a followed log shows its end: {s}");
+        insta::assert_snapshot!(format!("log_following_{w}x{h}"), s);
+    }
+    assert_eq!(update(&mut a, ch('f')), [Effect::SetLogFollow(false)]);
+    assert_eq!(update(&mut a, ch('f')), [Effect::SetLogFollow(true)]);
+    // The follower moved to try 3: the title and `[` follow it.
+    update(
+        &mut a,
+        Msg::Source(Update::LogTry {
+            stream_id,
+            try_number: 3,
+        }),
+    );
+    let title = &a.view.text.as_ref().unwrap().title;
+    assert!(title.contains("try 3/3"), "{title}");
+    assert!(a.view.data.log.as_ref().unwrap().follows);
+    let ended = Update::LogEnded {
+        stream_id,
+        reason: "task success".into(),
+    };
+    update(&mut a, Msg::Source(ended));
+    assert!(!a.view.data.log.as_ref().unwrap().follows);
+    assert!(
+        update(&mut a, ch('f')).is_empty(),
+        "an ended log is not read again"
+    );
+    // An older try is finished: read once.
+    let effects = update(&mut a, ch('['));
+    assert!(
+        matches!(effects.first(), Some(Effect::FetchTaskLog { task, follow: false, .. }) if task.try_number == 2),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_finished_tasks_log_is_read_once() {
+    let mut a = tasks_app();
+    let effects = update(&mut a, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            effects.first(),
+            Some(Effect::FetchTaskLog { follow: false, .. })
+        ),
+        "{effects:?}"
+    );
+    assert!(!a.view.text.as_ref().unwrap().follow);
+    assert!(update(&mut a, ch('f')).is_empty());
+}
+
+#[test]
+fn clear_and_mark_of_a_mapped_instance_name_its_map_index() {
+    let mut a = tasks_app();
+    let run_id = a.view.data.run.clone().unwrap();
+    deliver(&mut a, running_tasks(&run_id));
+    for _ in 0..5 {
+        update(&mut a, ch('j'));
+    }
+    let part1 = TaskKey {
+        task_id: "part".into(),
+        map_index: 1,
+    };
+    update(&mut a, ch('c'));
+    let Some(Overlay::Confirm(c)) = a.view.overlays.last() else {
+        panic!("no confirm");
+    };
+    assert!(matches!(&c.action, Action::Dag { op: DagOp::ClearTask(k), .. } if k == &part1));
+    assert!(screen(&a, 120, 40).contains("'part[1]'"));
+    update(&mut a, ch('n'));
+    update(&mut a, ch('m'));
+    update(&mut a, key(KeyCode::Enter));
+    let Some(Overlay::Confirm(c)) = a.view.overlays.last() else {
+        panic!("no confirm after the chooser");
+    };
+    assert!(matches!(&c.action, Action::Dag { op: DagOp::MarkTask(k, true), .. } if k == &part1));
+    assert!(c.action.audit_name().1.ends_with("/part[1]"));
 }

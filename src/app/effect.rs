@@ -80,7 +80,11 @@ pub enum Effect {
         task: crate::state::dag_tasks::TaskLogRef,
         /// Id that tags this stream's updates.
         stream_id: u64,
+        /// Whether to keep reading it while the task instance is unfinished.
+        follow: bool,
     },
+    /// Pause (false) or resume (true) re-reading a followed task log (`f`).
+    SetLogFollow(bool),
     /// Read a workflow's dispatch inputs, for the dispatch form.
     LoadDispatch(DispatchTarget),
     /// Stop following the log.

@@ -24,30 +24,8 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             pipelines::on_inputs(app, target, result);
             Vec::new()
         }
-        Update::Log { stream_id, lines } => {
-            if let Some(text) = app
-                .view
-                .text
-                .as_mut()
-                .filter(|_| stream_id == app.view.log_stream)
-            {
-                for line in lines {
-                    text.push_log(&line);
-                }
-                app.dirty = true;
-            }
-            Vec::new()
-        }
-        Update::LogEnded { stream_id, reason } => {
-            if let Some(text) = app
-                .view
-                .text
-                .as_mut()
-                .filter(|_| stream_id == app.view.log_stream)
-            {
-                text.push(format!("── log ended: {reason} ──"));
-                app.dirty = true;
-            }
+        log @ (Update::Log { .. } | Update::LogTry { .. } | Update::LogEnded { .. }) => {
+            on_log(app, log);
             Vec::new()
         }
         Update::Saved { result } => {
@@ -68,6 +46,42 @@ pub(super) fn on_update(app: &mut App, update: Update) -> Vec<Effect> {
             Vec::new()
         }
         other => on_poll(app, other),
+    }
+}
+
+/// Lines, a later try or the end of the log in the viewer (older streams' are dropped).
+fn on_log(app: &mut App, update: Update) {
+    match update {
+        Update::Log { stream_id, lines } => {
+            if let Some(text) = app
+                .view
+                .text
+                .as_mut()
+                .filter(|_| stream_id == app.view.log_stream)
+            {
+                for line in lines {
+                    text.push_log(&line);
+                }
+                app.dirty = true;
+            }
+        }
+        Update::LogTry {
+            stream_id,
+            try_number,
+        } => super::data::on_log_try(app, stream_id, try_number),
+        Update::LogEnded { stream_id, reason } => {
+            super::data::on_log_ended(app, stream_id);
+            if let Some(text) = app
+                .view
+                .text
+                .as_mut()
+                .filter(|_| stream_id == app.view.log_stream)
+            {
+                text.push(format!("── log ended: {reason} ──"));
+                app.dirty = true;
+            }
+        }
+        _ => {}
     }
 }
 
@@ -160,10 +174,14 @@ fn on_poll(app: &mut App, update: Update) -> Vec<Effect> {
     if let Some((source, at)) = swarm_poll {
         super::swarm::on_poll(app, source, at);
     }
-    match polled {
+    let mut effects = match polled {
         Some(source) if newly_critical(app, source) && app.bell => vec![Effect::Bell],
         _ => Vec::new(),
+    };
+    if let Some(source) = polled {
+        effects.extend(super::data::on_poll(app, source));
     }
+    effects
 }
 
 /// Records which of the source's items are critical now; true when one turned

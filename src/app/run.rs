@@ -238,6 +238,7 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx, tui: &mut Tui
             | Effect::LoadDispatch(_)
             | Effect::FetchRun { .. }) => fetch(e, ctx),
             Effect::StopLogs => ctx.pollers.stop_logs(),
+            Effect::SetLogFollow(on) => ctx.pollers.set_log_follow(on),
             Effect::Save { name, text } => {
                 let result = save_text(&name, &text, Utc::now());
                 let more = update(app, Msg::Saved(result));
@@ -299,9 +300,12 @@ fn fetch(effect: Effect, ctx: &mut Ctx) {
             source,
             task,
             stream_id,
-        } => ctx
-            .pollers
-            .fetch_task_log(source, task, stream_id, &ctx.tx, &ctx.cancel),
+            follow,
+        } => {
+            let stream = (stream_id, follow);
+            ctx.pollers
+                .fetch_task_log(source, task, stream, &ctx.tx, &ctx.cancel);
+        }
         _ => {}
     }
 }

@@ -181,6 +181,10 @@ fn pane_command(app: &mut App, cmd: Command, page: usize) -> Vec<Effect> {
         | Command::Dispatch
         | Command::FailuresOnly
         | Command::DefaultBranchOnly => return pipelines::run(app, cmd),
+        Command::Follow if app.view.text.is_some() => {
+            text_command(app, cmd, page);
+            return super::data::follow_toggled(app);
+        }
         Command::Select
         | Command::NextMatch
         | Command::PrevMatch

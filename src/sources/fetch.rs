@@ -7,13 +7,12 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt as _;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::pollers::Pollers;
 use super::{DispatchTarget, SourceId, Update, airflow, docker, driver, github, mlflow};
 use crate::error::SourceError;
-use crate::state::LogLine;
 pub use crate::state::dag_tasks::TaskLogRef;
 
 /// Lines of history fetched when a log opens.
@@ -133,51 +132,32 @@ impl Pollers {
         });
     }
 
-    /// Reads one try of a task's log into the viewer, stopping any log followed before.
+    /// Reads one try of a task's log into the viewer, stopping any log followed
+    /// before; when `follow`, keeps reading it while the task instance is
+    /// unfinished and the viewer follows (`set_log_follow`).
     pub fn fetch_task_log(
         &mut self,
         source: SourceId,
         task: TaskLogRef,
-        stream_id: u64,
+        (stream_id, follow): (u64, bool),
         tx: &mpsc::Sender<Update>,
         cancel: &CancellationToken,
     ) {
         self.stop_logs();
-        let client = self.airflow.get(&source).cloned();
-        let (out, token) = (tx.clone(), cancel.child_token());
-        let stop = token.clone();
-        let read = async move {
-            let result = match client {
-                Some(c) => {
-                    let TaskLogRef {
-                        dag_id,
-                        run_id,
-                        task_id,
-                        try_number,
-                    } = &task;
-                    airflow::tasks::log_lines(&c, dag_id, run_id, task_id, *try_number).await
-                }
-                None => Err(SourceError::Other("no Airflow client".to_owned())),
-            };
-            let update = match result {
-                Ok(lines) => Update::Log {
-                    stream_id,
-                    lines: lines
-                        .into_iter()
-                        .map(|text| LogLine {
-                            stderr: false,
-                            timestamp: None,
-                            text,
-                        })
-                        .collect(),
-                },
-                Err(e) => Update::LogEnded {
-                    stream_id,
-                    reason: e.to_string(),
-                },
-            };
-            let _ = out.send(update).await;
+        let Some(client) = self.airflow.get(&source).cloned() else {
+            let reason = "no Airflow client: check [airflow] url".to_owned();
+            let _ = tx.try_send(Update::LogEnded { stream_id, reason });
+            return;
         };
+        let (on, watching) = watch::channel(true);
+        let sink = airflow::follow::Sink {
+            tx: tx.clone(),
+            stream_id,
+            follow: watching,
+        };
+        let token = cancel.child_token();
+        let stop = token.clone();
+        let read = airflow::follow::run(client, task, follow, sink);
         let task = async move {
             tokio::select! {
                 () = stop.cancelled() => {}
@@ -185,6 +165,15 @@ impl Pollers {
             }
         };
         self.spawn_log(task, stream_id, token, tx);
+        self.log_follow = Some(on);
+    }
+
+    /// Pauses (false) or resumes (true) re-reading the followed task log; streamed
+    /// logs ignore it (their viewer only stops scrolling).
+    pub fn set_log_follow(&self, follow: bool) {
+        if let Some(on) = &self.log_follow {
+            let _ = on.send(follow);
+        }
     }
 
     /// Starts following a container's log, stopping any log followed before.
@@ -256,6 +245,7 @@ impl Pollers {
         if let Some(token) = self.logs.take() {
             token.cancel();
         }
+        self.log_follow = None;
     }
 
     /// Runs a log reader as the one followed log; a panic ends the log with why.

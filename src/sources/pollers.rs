@@ -42,6 +42,8 @@ pub struct Pollers {
     pub(super) tasks: JoinSet<()>,
     pub(super) owners: HashMap<task::Id, SourceId>,
     pub(super) logs: Option<CancellationToken>,
+    /// Whether the followed task log is read on (its viewer follows), when one is.
+    pub(super) log_follow: Option<watch::Sender<bool>>,
     /// On-demand fetches (logs, run details, dispatch inputs), aborted with the pollers.
     pub(super) fetches: JoinSet<()>,
 }

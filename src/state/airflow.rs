@@ -221,10 +221,44 @@ pub enum DagOp {
     Mark(bool),
     /// Pause (true) or unpause (false) the DAG.
     Pause(bool),
-    /// Clear one task of the run (whatever its state) so it runs again.
-    ClearTask(String),
-    /// Mark one task of the run `success` (true) or `failed` (false).
-    MarkTask(String, bool),
+    /// Clear one task instance of the run (whatever its state) so it runs again.
+    ClearTask(TaskKey),
+    /// Mark one task instance of the run `success` (true) or `failed` (false).
+    MarkTask(TaskKey, bool),
+}
+
+/// One task instance of a run: a task, and which of its mapped instances.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TaskKey {
+    /// The task's id.
+    pub task_id: String,
+    /// The map index of one mapped instance (-1 when not mapped: the task itself).
+    pub map_index: i64,
+}
+
+impl TaskKey {
+    /// The task instance of an unmapped task.
+    pub fn task(task_id: impl Into<String>) -> TaskKey {
+        TaskKey {
+            task_id: task_id.into(),
+            map_index: -1,
+        }
+    }
+
+    /// The map index of one mapped instance, or `None` for an unmapped task.
+    pub fn mapped(&self) -> Option<u64> {
+        u64::try_from(self.map_index).ok()
+    }
+}
+
+impl std::fmt::Display for TaskKey {
+    // `load`, or `part[2]` for a mapped instance (the row id of the task list).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.mapped() {
+            Some(i) => write!(f, "{}[{i}]", self.task_id),
+            None => f.write_str(&self.task_id),
+        }
+    }
 }
 
 impl DagOp {
@@ -260,8 +294,8 @@ impl DagOp {
 }
 
 impl DagOp {
-    /// The task it acts on, for task actions.
-    pub fn task(&self) -> Option<&str> {
+    /// The task instance it acts on, for task actions.
+    pub fn task(&self) -> Option<&TaskKey> {
         match self {
             DagOp::ClearTask(t) | DagOp::MarkTask(t, _) => Some(t),
             _ => None,

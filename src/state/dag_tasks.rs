@@ -31,6 +31,27 @@ pub struct TaskLogRef {
     pub task_id: String,
     /// The try (1-based).
     pub try_number: u32,
+    /// The map index of a mapped task instance (-1 when not mapped).
+    pub map_index: i64,
+}
+
+/// Whether a task instance in this state may still write to its log or start
+/// another try (running, queued, scheduled, waiting to retry or reschedule,
+/// deferred, restarting, or no state yet); any other state, known or not, is
+/// finished, so nothing is followed forever.
+pub fn is_unfinished(state: &str) -> bool {
+    matches!(
+        state,
+        "running"
+            | "queued"
+            | "scheduled"
+            | "up_for_retry"
+            | "up_for_reschedule"
+            | "deferred"
+            | "restarting"
+            | "none"
+            | ""
+    )
 }
 
 /// Task ids ordered so every task comes after its upstream tasks; ties keep the
@@ -137,6 +158,23 @@ mod tests {
     fn a_cycle_keeps_its_tasks_at_the_end() {
         let tasks = [t("a", &["b"]), t("b", &["a"]), t("c", &[])];
         assert_eq!(dependency_order(&tasks), ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn only_known_waiting_states_are_unfinished() {
+        for s in ["running", "queued", "up_for_retry", "deferred", "none"] {
+            assert!(is_unfinished(s), "{s}");
+        }
+        for s in [
+            "success",
+            "failed",
+            "upstream_failed",
+            "skipped",
+            "removed",
+            "bogus",
+        ] {
+            assert!(!is_unfinished(s), "{s}");
+        }
     }
 
     #[test]

@@ -131,6 +131,7 @@ impl Store {
                 apply_poll(s, at, result)
             }
             Update::Log { .. }
+            | Update::LogTry { .. }
             | Update::LogEnded { .. }
             | Update::RunDetail { .. }
             | Update::DispatchInputs { .. }

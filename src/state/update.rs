@@ -70,6 +70,13 @@ pub enum Update {
         /// The lines, oldest first.
         lines: Vec<LogLine>,
     },
+    /// The followed task log moved on to a later try of its task instance.
+    LogTry {
+        /// Which log stream.
+        stream_id: u64,
+        /// The try now followed.
+        try_number: u32,
+    },
     /// The followed log ended.
     LogEnded {
         /// Which log stream.

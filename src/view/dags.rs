@@ -3,8 +3,8 @@
 //! each with a stable row id; and which level of the drill-down is on screen.
 
 use super::table::{TableView, contains_ignore_case};
-use crate::state::airflow::{AirflowSnapshot, Dag, DagRun, RunState, TaskInstance};
-use crate::state::dag_tasks::RunTasks;
+use crate::state::airflow::{AirflowSnapshot, Dag, DagRun, RunState, TaskInstance, TaskKey};
+use crate::state::dag_tasks::{RunTasks, TaskLogRef};
 use crate::state::{Payload, SourceId, SourceKind, Store};
 
 /// The Data tab's UI-only state.
@@ -22,10 +22,25 @@ pub struct DataView {
     pub tasks: TableView,
     /// The tasks read for a run, or why they could not be.
     pub loaded: Option<Loaded>,
-    /// The task whose log is open, with its latest try (`[`/`]` move within).
-    pub log: Option<(crate::state::dag_tasks::TaskLogRef, u32)>,
+    /// The task whose log is open (`[`/`]` move within its tries).
+    pub log: Option<LogOpen>,
+    /// Whether a read of the run's tasks asked for by a poll is under way (one at a time).
+    pub tasks_pending: bool,
     /// Failed tries already put in the feed (`dag/run/task/try`), bounded.
     pub seen_failures: std::collections::HashSet<String>,
+}
+
+/// The task log in the viewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogOpen {
+    /// The task instance and the try shown.
+    pub task: TaskLogRef,
+    /// Its latest try.
+    pub latest: u32,
+    /// The viewer's stream (a later log in the viewer is not this one).
+    pub stream_id: u64,
+    /// Whether it is read again while the task instance is unfinished.
+    pub follows: bool,
 }
 
 /// What the on-demand read of one run's tasks gave.
@@ -50,8 +65,8 @@ pub struct DagForm {
     pub dag_id: String,
     /// The run, when marking.
     pub run_id: Option<String>,
-    /// The task, when marking one task.
-    pub task_id: Option<String>,
+    /// The task instance, when marking one.
+    pub task: Option<TaskKey>,
     /// Whether the form triggers a run (else it marks).
     pub trigger: bool,
 }

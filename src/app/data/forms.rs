@@ -25,7 +25,7 @@ pub(super) fn trigger_form(app: &mut App) {
         host: host(app, source),
         dag_id: dag.dag_id.clone(),
         run_id: None,
-        task_id: None,
+        task: None,
         trigger: true,
     };
     let fields = vec![
@@ -51,7 +51,7 @@ pub(super) fn mark_form(app: &mut App) {
     if refuse_read_only(app) {
         return;
     }
-    let task = target_task(app).map(|(t, _)| t);
+    let task = target_task(app).map(|t| t.key);
     let Some((source, dag, run)) = target_run(app) else {
         return toast(app, "no run to mark".to_owned(), ToastLevel::Info);
     };
@@ -64,7 +64,7 @@ pub(super) fn mark_form(app: &mut App) {
         host: host(app, source),
         dag_id: dag.dag_id.clone(),
         run_id: Some(run.run_id.clone()),
-        task_id: task,
+        task,
         trigger: false,
     };
     let field = Field {
@@ -93,7 +93,7 @@ pub fn validate(form: &Form, purpose: &DagForm) -> Result<Action, String> {
         }
     } else {
         let ok = form.value("state") == "success";
-        match &purpose.task_id {
+        match &purpose.task {
             Some(t) => DagOp::MarkTask(t.clone(), ok),
             None => DagOp::Mark(ok),
         }

@@ -4,26 +4,25 @@
 //! data, confirmed by the user and run by the executor (forms in `forms`).
 
 mod forms;
+mod log;
 
 use super::effect::Effect;
 use super::{App, refuse_read_only, toast};
 use crate::actions::Action;
 use crate::command::Command;
-use crate::state::airflow::{Dag, DagOp, DagRun, RunState};
-use crate::state::dag_tasks::{RunTasks, TaskLogRef};
+use crate::state::airflow::{Dag, DagOp, DagRun, RunState, TaskKey};
+use crate::state::dag_tasks::RunTasks;
 use crate::state::feed::{FeedEntry, FeedKind};
 use crate::state::{Severity, SourceId};
 use crate::view::dags::{
     Level, Loaded, dag_rows, find_dag, run_rows, snapshot, task_id, task_rows,
 };
 use crate::view::table::TableView;
-use crate::view::text::TextView;
 use crate::view::{ConfirmView, Overlay, Tab, ToastLevel};
 
 pub use forms::validate;
+pub use log::{follow_toggled, on_log_ended, on_log_try};
 
-/// Lines kept by the task log viewer.
-const LOG_CAPACITY: usize = 100_000;
 /// Most failed tries remembered for the feed before the memory starts again.
 const MAX_SEEN: usize = 10_000;
 
@@ -35,8 +34,8 @@ pub fn run(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::ClearTasks => clear(app),
         Command::MarkState => forms::mark_form(app),
         Command::PauseDag => pause(app),
-        Command::PrevTry => return change_try(app, -1),
-        Command::NextTry => return change_try(app, 1),
+        Command::PrevTry => return log::change_try(app, -1),
+        Command::NextTry => return log::change_try(app, 1),
         _ => {}
     }
     Vec::new()
@@ -78,22 +77,57 @@ pub fn target_run(app: &App) -> Option<(SourceId, &Dag, &DagRun)> {
     Some((source, dag, run))
 }
 
-/// The selected task of the run on screen (the one whose log is open, if any).
-fn target_task(app: &App) -> Option<(String, u32)> {
+/// A task instance picked in the tasks list or the log viewer.
+struct Picked {
+    /// The task instance.
+    key: TaskKey,
+    /// Its latest try.
+    tries: u32,
+    /// Its state as last read (empty when unknown).
+    state: String,
+}
+
+/// The selected task instance of the run on screen (the one whose log is open, if any).
+fn target_task(app: &App) -> Option<Picked> {
     let view = &app.view.data;
+    let tasks = match view.tasks_of_run() {
+        Some(Ok(tasks)) => Some(tasks),
+        _ => None,
+    };
     if app.view.text.is_some() {
-        return view.log.as_ref().map(|(t, max)| (t.task_id.clone(), *max));
+        let open = view.log.as_ref()?;
+        let key = TaskKey {
+            task_id: open.task.task_id.clone(),
+            map_index: open.task.map_index,
+        };
+        let state = tasks
+            .and_then(|t| {
+                t.tasks
+                    .iter()
+                    .find(|t| t.task_id == key.task_id && t.map_index == key.map_index)
+            })
+            .map(|t| t.state.clone())
+            .unwrap_or_default();
+        return Some(Picked {
+            key,
+            tries: open.latest,
+            state,
+        });
     }
     if view.level() != Level::Tasks {
         return None;
     }
-    let Some(Ok(tasks)) = view.tasks_of_run() else {
-        return None;
-    };
-    let rows = task_rows(tasks, &view.tasks);
+    let rows = task_rows(tasks?, &view.tasks);
     let ids: Vec<String> = rows.iter().map(|t| task_id(t)).collect();
     let t = view.tasks.position(&ids).and_then(|i| rows.get(i))?;
-    Some((t.task_id.clone(), t.try_number))
+    Some(Picked {
+        key: TaskKey {
+            task_id: t.task_id.clone(),
+            map_index: t.map_index,
+        },
+        tries: t.try_number,
+        state: t.state.clone(),
+    })
 }
 
 fn host(app: &App, source: SourceId) -> String {
@@ -126,7 +160,7 @@ pub fn select(app: &mut App) -> Vec<Effect> {
             data.loaded = None;
             fetch_tasks(app)
         }
-        Level::Tasks => open_log(app, None),
+        Level::Tasks => log::open_log(app, None),
     }
 }
 
@@ -150,64 +184,17 @@ pub fn fetch_tasks(app: &App) -> Vec<Effect> {
     }]
 }
 
-/// Opens the selected task's log at `try_number` (default: its latest try).
-fn open_log(app: &mut App, try_number: Option<u32>) -> Vec<Effect> {
-    let Some((task_id, latest)) = target_task(app) else {
-        return Vec::new();
-    };
-    let view = &app.view.data;
-    let (Some(dag_id), Some(run_id)) = (view.dag.clone(), view.run.clone()) else {
-        return Vec::new();
-    };
-    let Some((source, _)) = snapshot(&app.store) else {
-        return Vec::new();
-    };
-    if latest == 0 {
-        toast(
-            app,
-            format!("task '{task_id}' has not run yet: no log"),
-            ToastLevel::Info,
-        );
+/// A poll of the Airflow source arrived: the tasks of the run on screen are read
+/// again (one read at a time), so its list and grid stay true without `r`.
+pub fn on_poll(app: &mut App, source: SourceId) -> Vec<Effect> {
+    let on_screen = app.view.tab == Tab::Data && app.view.data.level() == Level::Tasks;
+    let ours = snapshot(&app.store).is_some_and(|(s, _)| s == source);
+    if !on_screen || !ours || app.view.data.tasks_pending {
         return Vec::new();
     }
-    let try_number = try_number.unwrap_or(latest).clamp(1, latest);
-    let title = format!("log {dag_id} · {run_id} · {task_id} · try {try_number}/{latest}");
-    let task = TaskLogRef {
-        dag_id,
-        run_id,
-        task_id,
-        try_number,
-    };
-    app.view.data.log = Some((task.clone(), latest));
-    app.view.log_stream += 1;
-    let mut text = TextView::new(title, LOG_CAPACITY);
-    text.follow = false;
-    app.view.text = Some(text);
-    vec![Effect::FetchTaskLog {
-        source,
-        task,
-        stream_id: app.view.log_stream,
-    }]
-}
-
-/// `[`/`]` in a task's log: the previous or next try.
-fn change_try(app: &mut App, delta: i64) -> Vec<Effect> {
-    let Some((task, latest)) = app
-        .view
-        .data
-        .log
-        .clone()
-        .filter(|_| app.view.text.is_some())
-    else {
-        return Vec::new();
-    };
-    let wanted = i64::from(task.try_number) + delta;
-    if wanted < 1 || wanted > i64::from(latest) {
-        let text = format!("task '{}' has tries 1 to {latest}", task.task_id);
-        toast(app, text, ToastLevel::Info);
-        return Vec::new();
-    }
-    open_log(app, u32::try_from(wanted).ok())
+    let effects = fetch_tasks(app);
+    app.view.data.tasks_pending = !effects.is_empty();
+    effects
 }
 
 /// Esc inside the tab: closes the filter, then the tasks, then the runs.
@@ -236,6 +223,7 @@ pub fn on_tasks(
     result: Result<RunTasks, crate::error::SourceError>,
 ) {
     app.dirty = true;
+    app.view.data.tasks_pending = false;
     if let Ok(tasks) = &result {
         feed_failures(app, source, &dag_id, &run_id, tasks);
     }
@@ -316,7 +304,7 @@ fn clear(app: &mut App) {
     if refuse_read_only(app) {
         return;
     }
-    let task = target_task(app).map(|(t, _)| t);
+    let task = target_task(app).map(|t| t.key);
     let Some((source, dag, run)) = target_run(app) else {
         return toast(app, "no run to clear".to_owned(), ToastLevel::Info);
     };

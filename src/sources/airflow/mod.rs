@@ -4,6 +4,7 @@
 //! the DAG actions. Requests per poll: about two, however many DAGs.
 
 pub mod client;
+pub mod follow;
 pub mod tasks;
 pub mod wire;
 

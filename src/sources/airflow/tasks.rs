@@ -7,16 +7,16 @@ use std::collections::HashMap;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::follow::LogCursor;
 use super::wire::{TaskList, TaskPage};
 use super::{AirflowClient, seg, task_instances};
 use crate::error::SourceError;
 use crate::sources::http::Failure;
+use crate::state::airflow::TaskKey;
 use crate::state::dag_tasks::{GRID_RUNS, RunTasks, sort_by_order};
 
 /// Most task instances read for the grid (tasks × `GRID_RUNS` runs).
 const MAX_GRID_TASKS: usize = 1000;
-/// Most log lines kept from one read.
-const MAX_LOG_LINES: usize = 100_000;
 
 /// The run's task instances in dependency order, and the states of the DAG's
 /// tasks in `recent` runs (newest first), for the grid.
@@ -73,59 +73,48 @@ pub async fn log_lines(
     Ok(parse_log(&text))
 }
 
-/// The lines of a log answer (see `log_lines`), at most `MAX_LOG_LINES`.
+/// The lines of one whole log answer (see `log_lines`), header included.
 pub fn parse_log(text: &str) -> Vec<String> {
-    let content = serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| v.get("content").cloned());
-    let lines: Vec<String> = match content {
-        Some(Value::Array(events)) => events.iter().flat_map(event_lines).collect(),
-        Some(Value::String(s)) => s.lines().map(str::to_owned).collect(),
-        _ => text.lines().map(str::to_owned).collect(),
-    };
-    lines.into_iter().take(MAX_LOG_LINES).collect()
+    LogCursor::default().take(text)
 }
 
-/// One structured log event as text: `timestamp level event`, then its sources
-/// (Airflow's first event lists the log files read).
-fn event_lines(event: &Value) -> Vec<String> {
-    let Some(obj) = event.as_object() else {
-        return event.as_str().map(str::to_owned).into_iter().collect();
-    };
-    let field = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
-    let mut head: Vec<&str> = [field("timestamp"), field("level")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    let text = field("event");
-    head.push(text);
-    let mut out: Vec<String> = head.join(" ").lines().map(str::to_owned).collect();
-    if let Some(Value::Array(sources)) = obj.get("sources") {
-        out.extend(
-            sources
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| format!("  {s}")),
-        );
+/// The `task_ids` entry naming one task instance for `clearTaskInstances`: the
+/// task id, or `[task_id, map_index]` for one mapped instance (a bare id would
+/// clear every instance of a mapped task).
+pub fn clear_target(task: &TaskKey) -> Value {
+    match task.mapped() {
+        Some(i) => json!([task.task_id, i]),
+        None => json!(task.task_id),
     }
-    if let Some(err) = obj.get("error_detail").filter(|v| !v.is_null()) {
-        out.push(format!("  error: {err}"));
-    }
-    out
 }
 
-/// Clears one task of a run (whatever its state) so the scheduler runs it again.
+/// The path of one task instance of a run: `…/taskInstances/{task}`, with
+/// `/{map_index}` for a mapped instance (without it Airflow acts on all of them).
+pub fn instance_path(dag_id: &str, run_id: &str, task: &TaskKey) -> String {
+    let path = format!(
+        "/api/v2/dags/{}/dagRuns/{}/taskInstances/{}",
+        seg(dag_id),
+        seg(run_id),
+        seg(&task.task_id)
+    );
+    match task.mapped() {
+        Some(i) => format!("{path}/{i}"),
+        None => path,
+    }
+}
+
+/// Clears one task instance of a run (whatever its state) so the scheduler runs it again.
 pub async fn clear_task(
     client: &AirflowClient,
     dag_id: &str,
     run_id: &str,
-    task_id: &str,
+    task: &TaskKey,
 ) -> Result<(), Failure> {
     let path = format!("/api/v2/dags/{}/clearTaskInstances", seg(dag_id));
     let body = json!({
         "dry_run": false,
         "dag_run_id": run_id,
-        "task_ids": [task_id],
+        "task_ids": [clear_target(task)],
         "only_failed": false,
         "reset_dag_runs": true,
     });
@@ -133,20 +122,15 @@ pub async fn clear_task(
     Ok(())
 }
 
-/// Marks one task of a run `success` or `failed`.
+/// Marks one task instance of a run `success` or `failed`.
 pub async fn mark_task(
     client: &AirflowClient,
     dag_id: &str,
     run_id: &str,
-    task_id: &str,
+    task: &TaskKey,
     state: &str,
 ) -> Result<(), Failure> {
-    let path = format!(
-        "/api/v2/dags/{}/dagRuns/{}/taskInstances/{}",
-        seg(dag_id),
-        seg(run_id),
-        seg(task_id)
-    );
+    let path = instance_path(dag_id, run_id, task);
     let _: Value = client
         .send(Method::PATCH, &path, Some(json!({ "new_state": state })))
         .await?;
@@ -172,5 +156,23 @@ mod tests {
         );
         assert_eq!(parse_log("plain\ntext"), ["plain", "text"]);
         assert_eq!(parse_log(r#"{"content":"a\nb"}"#), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_mapped_instance_is_named_with_its_map_index() {
+        let part = TaskKey {
+            task_id: "part".into(),
+            map_index: 1,
+        };
+        assert_eq!(clear_target(&part), json!(["part", 1]));
+        assert_eq!(clear_target(&TaskKey::task("load")), json!("load"));
+        assert_eq!(
+            instance_path("d", "r 1", &part),
+            "/api/v2/dags/d/dagRuns/r%201/taskInstances/part/1"
+        );
+        assert_eq!(
+            instance_path("d", "r", &TaskKey::task("load")),
+            "/api/v2/dags/d/dagRuns/r/taskInstances/load"
+        );
     }
 }
