@@ -246,7 +246,14 @@ pub const HISTORY_LEN: usize = 120;
 /// Bounded CPU and memory history per container, for sparklines.
 #[derive(Debug, Clone, Default)]
 pub struct StatsHistory {
-    series: HashMap<(SourceId, String), VecDeque<ContainerStats>>,
+    series: HashMap<(SourceId, String), Series>,
+}
+
+/// The kept samples of one container and how many were ever recorded.
+#[derive(Debug, Clone, Default)]
+struct Series {
+    ring: VecDeque<ContainerStats>,
+    recorded: u64,
 }
 
 impl StatsHistory {
@@ -256,23 +263,37 @@ impl StatsHistory {
             .retain(|(s, id), _| *s != source || containers.iter().any(|c| &c.id == id));
         for c in containers {
             let Some(stats) = c.stats else { continue };
-            let ring = self.series.entry((source, c.id.clone())).or_default();
-            if ring.back().is_some_and(|last| last.at >= stats.at) {
+            let series = self.series.entry((source, c.id.clone())).or_default();
+            if series.ring.back().is_some_and(|last| last.at >= stats.at) {
                 continue;
             }
-            if ring.len() == HISTORY_LEN {
-                ring.pop_front();
+            if series.ring.len() == HISTORY_LEN {
+                series.ring.pop_front();
             }
-            ring.push_back(stats);
+            series.ring.push_back(stats);
+            series.recorded = series.recorded.saturating_add(1);
         }
     }
 
     /// The samples of one container, oldest first.
     pub fn of(&self, source: SourceId, id: &str) -> impl Iterator<Item = &ContainerStats> {
-        self.series
-            .get(&(source, id.to_owned()))
+        self.numbered(source, id).map(|(_, s)| s)
+    }
+
+    /// The samples of one container, oldest first, each with its ordinal (how many
+    /// samples of it were recorded before), which stays with a sample as older ones drop.
+    pub fn numbered(
+        &self,
+        source: SourceId,
+        id: &str,
+    ) -> impl Iterator<Item = (u64, &ContainerStats)> {
+        let series = self.series.get(&(source, id.to_owned()));
+        let first = series.map_or(0, |s| s.recorded.saturating_sub(s.ring.len() as u64));
+        series
             .into_iter()
-            .flatten()
+            .flat_map(|s| s.ring.iter())
+            .enumerate()
+            .map(move |(i, s)| (first.saturating_add(i as u64), s))
     }
 }
 
@@ -367,6 +388,10 @@ mod tests {
             h.record(SourceId(0), std::slice::from_ref(&c));
         }
         assert_eq!(h.of(SourceId(0), "abc").count(), HISTORY_LEN);
+        let ordinals: Vec<u64> = h.numbered(SourceId(0), "abc").map(|(n, _)| n).collect();
+        // 200 recorded (the repeats are skipped), the newest 120 kept.
+        assert_eq!(ordinals.first(), Some(&80));
+        assert_eq!(ordinals.last(), Some(&199));
         h.record(SourceId(0), &[]);
         assert_eq!(h.of(SourceId(0), "abc").count(), 0);
     }

@@ -1,14 +1,20 @@
 //! The strip under the table: CPU and memory sparklines of the selected
 //! container, from the store's bounded history, beside the current values.
+//!
+//! The sparkline spans the whole history kept: where it is narrower than the
+//! history, a bar stands for a few consecutive samples at their peak (so a spike
+//! is never averaged away). Samples go to bars by their ordinal, so a bar keeps
+//! its samples as older ones drop, and the newest bar is always at the right
+//! edge: on an idle container a new sample changes no cell, or the one bar it joins.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::{Paragraph, RenderDirection, Sparkline};
 
 use super::cells::{bytes, cpu, mem};
 use crate::state::SourceId;
-use crate::state::container::Container;
+use crate::state::container::{Container, HISTORY_LEN};
 use crate::theme::{Role, Theme};
 use crate::view::Screen;
 
@@ -28,13 +34,16 @@ pub fn draw(
         .spacing(2)
         .areas(area);
     let history = &app.store.container_history;
-    let cpu_series: Vec<u64> = history
-        .of(source, &c.id)
-        .map(|s| tenths(s.cpu_percent))
-        .collect();
-    let mem_series: Vec<u64> = history.of(source, &c.id).map(|s| s.mem_used).collect();
-    let cpu_peak = cpu_series.iter().copied().max().unwrap_or(0);
-    let mem_peak = mem_series.iter().copied().max().unwrap_or(0);
+    let samples = || history.numbered(source, &c.id);
+    let cpu_peak = samples()
+        .map(|(_, s)| tenths(s.cpu_percent))
+        .max()
+        .unwrap_or(0);
+    let mem_peak = samples().map(|(_, s)| s.mem_used).max().unwrap_or(0);
+    // One grouping for both (their widths differ by a column at most).
+    let per = samples_per_bar(spark_width(cpu_area));
+    let cpu_series = bars(samples().map(|(n, s)| (n, tenths(s.cpu_percent))), per);
+    let mem_series = bars(samples().map(|(n, s)| (n, s.mem_used)), per);
     let cpu_label = [
         format!("CPU {}", c.name),
         cpu(c),
@@ -67,7 +76,40 @@ pub fn draw(
     );
 }
 
-/// One labelled sparkline: three label lines on the left, the newest samples right.
+/// Columns left for the sparkline beside its 16-column label.
+const LABEL: u16 = 16;
+
+fn spark_width(area: Rect) -> u16 {
+    area.width.saturating_sub(LABEL + 1)
+}
+
+/// Samples per bar so the whole history fits `width` bars.
+fn samples_per_bar(width: u16) -> u64 {
+    (HISTORY_LEN as u64).div_ceil(u64::from(width.max(1)))
+}
+
+/// One bar per `per` consecutive ordinals (`ordinal / per`), at the peak of its
+/// samples, oldest first; the newest `HISTORY_LEN / per` of them, so a full
+/// history always shows as many bars (the oldest, part-dropped one is left out).
+fn bars(samples: impl Iterator<Item = (u64, u64)>, per: u64) -> Vec<u64> {
+    let per = per.max(1);
+    let most = usize::try_from(HISTORY_LEN as u64 / per).unwrap_or(HISTORY_LEN);
+    let mut out: Vec<u64> = Vec::new();
+    let mut current: Option<u64> = None;
+    for (ordinal, value) in samples {
+        let bar = ordinal / per;
+        match out.last_mut() {
+            Some(last) if current == Some(bar) => *last = (*last).max(value),
+            _ => out.push(value),
+        }
+        current = Some(bar);
+    }
+    let extra = out.len().saturating_sub(most);
+    out.drain(..extra);
+    out
+}
+
+/// One labelled sparkline: three label lines on the left, the newest bar at the right edge.
 fn gauge(
     frame: &mut Frame,
     area: Rect,
@@ -76,7 +118,7 @@ fn gauge(
     max: Option<u64>,
     theme: &Theme,
 ) {
-    let [text, spark] = Layout::horizontal([Constraint::Length(16), Constraint::Fill(1)])
+    let [text, spark] = Layout::horizontal([Constraint::Length(LABEL), Constraint::Fill(1)])
         .spacing(1)
         .areas(area);
     let [head, value, peak] = label;
@@ -91,14 +133,21 @@ fn gauge(
         frame.render_widget(hint, spark);
         return;
     }
-    let shown = &series[series.len().saturating_sub(usize::from(spark.width))..];
+    // Newest first, drawn from the right edge leftwards.
+    let shown: Vec<u64> = series
+        .iter()
+        .rev()
+        .take(usize::from(spark.width))
+        .copied()
+        .collect();
     // The whole area takes the bars' style first: a new zero sample then draws a
     // blank the terminal already has, and nothing is sent for it.
     frame
         .buffer_mut()
         .set_style(spark, theme.style(Role::Accent));
     let mut line = Sparkline::default()
-        .data(shown)
+        .data(&shown)
+        .direction(RenderDirection::RightToLeft)
         .style(theme.style(Role::Accent));
     if let Some(max) = max {
         line = line.max(max);
@@ -154,10 +203,38 @@ mod tests {
     }
 
     #[test]
-    fn a_new_nonzero_sample_changes_its_column() {
+    fn a_new_bar_comes_in_at_the_right_edge() {
         let before = drawn(&[0; 5]);
         let after = drawn(&[0, 0, 0, 0, 0, 40]);
         let changed: Vec<u16> = before.diff(&after).iter().map(|(x, _, _)| *x).collect();
-        assert_eq!(changed, vec![22, 22, 22], "the sixth bar, all three rows");
+        assert_eq!(changed, vec![59, 59, 59], "the newest bar, all three rows");
+    }
+
+    #[test]
+    fn a_bar_is_the_peak_of_its_samples_grouped_by_ordinal() {
+        let samples = [(0, 1), (1, 5), (2, 2), (3, 4), (4, 0)];
+        assert_eq!(bars(samples.into_iter(), 3), vec![5, 4]);
+        // Ordinals, not positions: samples 4 and 5 belong to the bar of 3..6.
+        assert_eq!(bars([(4, 1), (5, 2), (6, 3)].into_iter(), 3), vec![2, 3]);
+        assert_eq!(bars([(7, 9)].into_iter(), 0), vec![9], "per 0 counts as 1");
+        assert_eq!(samples_per_bar(43), 3);
+        assert_eq!(samples_per_bar(200), 1);
+        assert_eq!(samples_per_bar(0), HISTORY_LEN as u64);
+    }
+
+    /// A full history of a flat series, from ordinal `first` on.
+    fn flat_history(first: u64, value: u64) -> Vec<u64> {
+        let ordinals = first..first + HISTORY_LEN as u64;
+        bars(ordinals.map(|n| (n, value)), samples_per_bar(43))
+    }
+
+    #[test]
+    fn a_full_flat_history_draws_the_same_bars_as_it_rotates() {
+        let first = drawn(&flat_history(80, 30));
+        for start in 81..90 {
+            let next = drawn(&flat_history(start, 30));
+            assert!(first.diff(&next).is_empty(), "cells changed at {start}");
+        }
+        assert_eq!(flat_history(81, 30).len(), 40);
     }
 }
