@@ -565,3 +565,35 @@ fn clear_and_mark_of_a_mapped_instance_name_its_map_index() {
     assert!(matches!(&c.action, Action::Dag { op: DagOp::MarkTask(k, true), .. } if k == &part1));
     assert!(c.action.audit_name().1.ends_with("/part[1]"));
 }
+
+#[test]
+fn a_failed_re_read_keeps_the_tasks_shown_with_the_cause_and_their_age() {
+    let mut a = tasks_app();
+    a.now = now() + Duration::minutes(3);
+    let view = &a.view.data;
+    let (dag_id, run_id) = (view.dag.clone().unwrap(), view.run.clone().unwrap());
+    let failed = Update::DagTasks {
+        source: SourceId(0),
+        dag_id,
+        run_id,
+        result: Err(flightdeck::error::SourceError::Timeout {
+            target: "http://127.0.0.1:8080".into(),
+            secs: 10,
+        }),
+    };
+    update(&mut a, Msg::Source(failed));
+    let text = screen(&a, 120, 40);
+    assert!(
+        text.contains("✗ cannot re-read the tasks: no answer from 'http://127.0.0.1:8080' within 10 s — showing tasks read 3m ago"),
+        "{text}"
+    );
+    assert!(
+        text.contains("transform") && text.contains("PythonOperator"),
+        "{text}"
+    );
+    // The next good read clears the banner.
+    let fresh = tasks(a.view.data.run.as_deref().unwrap());
+    deliver(&mut a, fresh);
+    let text = screen(&a, 120, 40);
+    assert!(!text.contains("cannot re-read"), "{text}");
+}

@@ -6,6 +6,7 @@ use super::table::{TableView, contains_ignore_case};
 use crate::state::airflow::{AirflowSnapshot, Dag, DagRun, RunState, TaskInstance, TaskKey};
 use crate::state::dag_tasks::{RunTasks, TaskLogRef};
 use crate::state::{Payload, SourceId, SourceKind, Store};
+use chrono::{DateTime, Utc};
 
 /// The Data tab's UI-only state.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,8 +51,12 @@ pub struct Loaded {
     pub dag_id: String,
     /// The run.
     pub run_id: String,
-    /// The tasks, or the error in words.
+    /// The tasks, or the error in words when they were never read.
     pub result: Result<RunTasks, String>,
+    /// When the tasks shown were read.
+    pub read_at: Option<DateTime<Utc>>,
+    /// Why the last read failed, while the tasks of an earlier one stay shown.
+    pub failed: Option<String>,
 }
 
 /// What a Data tab form is for.
@@ -97,6 +102,15 @@ impl DataView {
         let l = self.loaded.as_ref()?;
         (Some(&l.dag_id) == self.dag.as_ref() && Some(&l.run_id) == self.run.as_ref())
             .then_some(&l.result)
+    }
+
+    /// Why the last re-read of the run on screen failed, and when the tasks still
+    /// shown were read.
+    pub fn tasks_stale(&self) -> Option<(&str, Option<DateTime<Utc>>)> {
+        let l = self.loaded.as_ref()?;
+        let on_screen =
+            Some(&l.dag_id) == self.dag.as_ref() && Some(&l.run_id) == self.run.as_ref();
+        Some((l.failed.as_deref().filter(|_| on_screen)?, l.read_at))
     }
 }
 

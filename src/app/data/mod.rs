@@ -227,15 +227,26 @@ pub fn on_tasks(
     if let Ok(tasks) = &result {
         feed_failures(app, source, &dag_id, &run_id, tasks);
     }
+    let now = app.now;
     let view = &mut app.view.data;
     if view.dag.as_ref() != Some(&dag_id) || view.run.as_ref() != Some(&run_id) {
         return;
     }
-    view.loaded = Some(Loaded {
-        dag_id,
-        run_id,
-        result: result.map_err(|e| e.to_string()),
-    });
+    let same_run = |l: &Loaded| l.dag_id == dag_id && l.run_id == run_id;
+    match (result, view.loaded.as_mut()) {
+        // A failed re-read keeps the tasks read before, with why and how old.
+        (Err(e), Some(l)) if same_run(l) && l.result.is_ok() => l.failed = Some(e.to_string()),
+        (result, _) => {
+            let read_at = result.is_ok().then_some(now);
+            view.loaded = Some(Loaded {
+                dag_id,
+                run_id,
+                result: result.map_err(|e| e.to_string()),
+                read_at,
+                failed: None,
+            });
+        }
+    }
 }
 
 fn feed_failures(app: &mut App, source: SourceId, dag_id: &str, run_id: &str, tasks: &RunTasks) {

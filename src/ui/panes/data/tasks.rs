@@ -50,6 +50,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Screen<'_>, dag: &Dag, theme: &
         Some(Err(e)) => return message(frame, body, &format!("cannot read the tasks: {e}"), theme),
         Some(Ok(t)) => t,
     };
+    let body = match view.tasks_stale() {
+        Some((error, read_at)) => {
+            let [banner, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+            let age = read_at.map_or_else(|| "?".to_owned(), |t| format_age(app.now, t));
+            let tail = format!(" — showing tasks read {age} ago");
+            let room = usize::from(banner.width).saturating_sub(tail.chars().count() + 26);
+            let text = format!(
+                "✗ cannot re-read the tasks: {}{tail}",
+                fit(error, room.max(8))
+            );
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.style(Role::Critical))),
+                banner,
+            );
+            rest
+        }
+        None => body,
+    };
     let grid_height = u16::try_from(tasks.order.len().min(GRID_ROWS) + 1).unwrap_or(1);
     let grid_height = if body.height > grid_height + 4 {
         grid_height
