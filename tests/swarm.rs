@@ -503,6 +503,7 @@ async fn node_availability_changes_on_the_manager_and_back() {
 fn follow_events(client: &Docker) -> (CancellationToken, Arc<SwarmLink>) {
     let (cancel, link) = (CancellationToken::new(), Arc::new(SwarmLink::default()));
     let sinks = events::Sinks {
+        following: Arc::default(),
         dirty: Arc::default(),
         lifecycle: Arc::default(),
         refresh: Arc::default(),

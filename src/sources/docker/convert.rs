@@ -73,33 +73,22 @@ pub fn container(
     inspect: &ContainerInspectResponse,
 ) -> Option<Container> {
     let b = brief(summary)?;
-    let st = inspect.state.as_ref();
-    let health = st
-        .and_then(|s| s.health.as_ref())
-        .and_then(|h| h.status)
-        .map_or(b.health, |h| ContainerHealth::parse(h.as_ref()));
-    let state = st
-        .and_then(|s| s.status)
-        .map_or(b.state, |s| ContainerState::parse(s.as_ref()));
     let labels: BTreeMap<String, String> = summary
         .labels
         .clone()
         .unwrap_or_default()
         .into_iter()
         .collect();
-    Some(Container {
+    let listed = Container {
         name: name(summary, inspect),
         image: summary.image.clone().unwrap_or_default(),
         project: labels.get(PROJECT_LABEL).cloned(),
-        state,
-        health,
-        started_at: st.and_then(|s| time(s.started_at.as_deref())),
-        finished_at: st.and_then(|s| time(s.finished_at.as_deref())),
-        exit_code: st.and_then(|s| s.exit_code),
-        restart_count: inspect
-            .restart_count
-            .and_then(|n| u64::try_from(n).ok())
-            .unwrap_or(0),
+        state: b.state,
+        health: b.health,
+        started_at: None,
+        finished_at: None,
+        exit_code: None,
+        restart_count: 0,
         // Judged by the source from the engine's events (`lifecycle`).
         crash_loop: false,
         recent_restarts: 0,
@@ -107,9 +96,34 @@ pub fn container(
         ports: ports(summary.ports.as_deref().unwrap_or_default()),
         labels,
         stats: None,
-        detail: detail(inspect),
+        detail: ContainerDetail::default(),
         id: b.id,
-    })
+    };
+    Some(refreshed(&listed, inspect))
+}
+
+/// `kept` with what its inspect answer says now: state, health, times, exit
+/// code, restarts and detail (the list's fields stay as they were).
+pub fn refreshed(kept: &Container, inspect: &ContainerInspectResponse) -> Container {
+    let st = inspect.state.as_ref();
+    Container {
+        health: st
+            .and_then(|s| s.health.as_ref())
+            .and_then(|h| h.status)
+            .map_or(kept.health, |h| ContainerHealth::parse(h.as_ref())),
+        state: st
+            .and_then(|s| s.status)
+            .map_or(kept.state, |s| ContainerState::parse(s.as_ref())),
+        started_at: st.and_then(|s| time(s.started_at.as_deref())),
+        finished_at: st.and_then(|s| time(s.finished_at.as_deref())),
+        exit_code: st.and_then(|s| s.exit_code),
+        restart_count: inspect
+            .restart_count
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0),
+        detail: detail(inspect),
+        ..kept.clone()
+    }
 }
 
 fn name(summary: &ContainerSummary, inspect: &ContainerInspectResponse) -> String {

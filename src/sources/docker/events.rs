@@ -141,6 +141,9 @@ pub async fn replay(
 
 /// Where the follower sends what it sees.
 pub struct Sinks {
+    /// Whether the follower is on a stream that has not failed: while it is, the
+    /// poller need not list every interval.
+    pub following: Arc<std::sync::atomic::AtomicBool>,
     /// Containers to inspect again.
     pub dirty: Arc<Mutex<HashSet<String>>>,
     /// Lifecycle events, for crash loops.
@@ -153,7 +156,9 @@ pub struct Sinks {
 
 /// Runs until cancelled.
 pub async fn follow(client: Docker, sinks: Sinks, cancel: CancellationToken) {
+    use std::sync::atomic::Ordering;
     let Sinks {
+        following,
         dirty,
         lifecycle,
         refresh,
@@ -169,6 +174,7 @@ pub async fn follow(client: Docker, sinks: Sinks, cancel: CancellationToken) {
             ..Default::default()
         };
         let mut stream = client.events(Some(options));
+        following.store(true, Ordering::SeqCst);
         loop {
             let next = tokio::select! {
                 () = cancel.cancelled() => return,
@@ -199,6 +205,9 @@ pub async fn follow(client: Docker, sinks: Sinks, cancel: CancellationToken) {
                 None => break,
             }
         }
+        following.store(false, Ordering::SeqCst);
+        // What happened while no stream was followed is read by the next list.
+        refresh.notify_one();
         failures = failures.saturating_add(1);
         tokio::select! {
             () = cancel.cancelled() => return,

@@ -15,6 +15,7 @@ pub(crate) mod stats;
 pub mod swarm;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,6 +35,10 @@ use crate::state::container::Container;
 
 /// Inspects in flight at once per engine.
 const CONCURRENCY: usize = 8;
+/// While the event stream is followed, the full list is read every this many
+/// polls as a check (each event triggers a list at once); the polls between
+/// carry the kept containers with fresh stats and verdicts.
+const LIST_EVERY: u32 = 5;
 /// How long reading the engine's buffered events may take.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Which containers are on screen, so stats go where they are seen.
@@ -98,6 +103,11 @@ pub struct DockerSource {
     cache: HashMap<String, (convert::Brief, Container)>,
     dirty: Arc<Mutex<HashSet<String>>>,
     lifecycle: Arc<Mutex<lifecycle::Lifecycle>>,
+    /// Whether the event follower is on a live stream.
+    following: Arc<AtomicBool>,
+    /// Polls since the last full list, and whether its inspections all finished.
+    since_list: u32,
+    listed: bool,
     /// Whether the engine's buffered events were read since the last connect.
     replayed: bool,
     samples: sampler::Samples,
@@ -154,6 +164,9 @@ impl DockerSource {
             cancel,
             dirty: Arc::new(Mutex::new(HashSet::new())),
             lifecycle: Arc::default(),
+            following: Arc::default(),
+            since_list: 0,
+            listed: false,
             replayed: false,
             target: target.to_owned(),
             cache: HashMap::new(),
@@ -182,7 +195,9 @@ impl DockerSource {
         let (dirty, refresh) = (Arc::clone(&self.dirty), Arc::clone(&self.refresh));
         self.replayed = false;
         self.children.abort_all();
+        self.following.store(false, Ordering::SeqCst);
         let sinks = events::Sinks {
+            following: Arc::clone(&self.following),
             dirty,
             lifecycle: Arc::clone(&self.lifecycle),
             refresh,
@@ -272,6 +287,63 @@ impl DockerSource {
         Ok(())
     }
 
+    /// Brings the kept containers up to date: the full list and inspections of
+    /// what changed when due (`ListCheck`), else the selected container alone.
+    async fn refresh_cache(&mut self, client: &Docker) -> Result<(), SourceError> {
+        let check = ListCheck {
+            listed: self.listed,
+            following: self.following.load(Ordering::SeqCst),
+            dirty: self.dirty.lock().map_or(true, |d| !d.is_empty()),
+            since_list: self.since_list,
+        };
+        if !check.due() {
+            self.since_list = self.since_list.saturating_add(1);
+            return self.inspect_selected(client).await;
+        }
+        self.listed = false;
+        let options = ListContainersOptions {
+            all: true,
+            ..Default::default()
+        };
+        let list = client
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| errors::map(&self.target, &e))?;
+        self.inspect_changed(client, &list).await?;
+        self.listed = true;
+        self.since_list = 0;
+        Ok(())
+    }
+
+    /// Inspects the selected container again (its health probes change between
+    /// events), else pings the engine: either way a poll asks the engine something,
+    /// so an engine gone shows at the next poll even while an old event stream lingers.
+    async fn inspect_selected(&mut self, client: &Docker) -> Result<(), SourceError> {
+        let selected = self.focus.borrow().selected.clone();
+        let Some((id, (brief, kept))) =
+            selected.and_then(|id| self.cache.get(&id).map(|kept| (id.clone(), kept)))
+        else {
+            return client
+                .ping()
+                .await
+                .map(|_| ())
+                .map_err(|e| errors::map(&self.target, &e));
+        };
+        let (brief, kept) = (brief.clone(), kept.clone());
+        match client.inspect_container(&id, None).await {
+            Ok(inspect) => {
+                self.cache
+                    .insert(id, (brief, convert::refreshed(&kept, &inspect)));
+                Ok(())
+            }
+            // Gone: its destroy event lists again.
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(()),
+            Err(e) => Err(errors::map(&self.target, &e)),
+        }
+    }
+
     fn remember(&mut self, b: convert::Brief, s: &ContainerSummary, i: &ContainerInspectResponse) {
         if let Some(c) = convert::container(s, i) {
             self.cache.insert(b.id.clone(), (b, c));
@@ -282,16 +354,8 @@ impl DockerSource {
 impl Source for DockerSource {
     async fn poll(&mut self) -> Result<Payload, SourceError> {
         self.check_children();
-        let options = ListContainersOptions {
-            all: true,
-            ..Default::default()
-        };
         let client = self.client()?;
-        let list = client
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| errors::map(&self.target, &e))?;
-        self.inspect_changed(&client, &list).await?;
+        self.refresh_cache(&client).await?;
         let running: HashSet<String> = self
             .cache
             .values()
@@ -335,6 +399,26 @@ impl Source for DockerSource {
     }
 }
 
+/// What decides whether a poll reads the full list.
+#[derive(Debug, Clone, Copy)]
+struct ListCheck {
+    /// The last list was read and all its inspections finished.
+    listed: bool,
+    /// The event follower is on a live stream.
+    following: bool,
+    /// Events marked containers to inspect since.
+    dirty: bool,
+    /// Polls since that list.
+    since_list: u32,
+}
+
+impl ListCheck {
+    /// List unless everything since the last complete list came through events.
+    fn due(self) -> bool {
+        !self.listed || !self.following || self.dirty || self.since_list + 1 >= LIST_EVERY
+    }
+}
+
 /// How long the event follower waits before reconnecting, by consecutive failures.
 fn reconnect_delay(failures: u32) -> Duration {
     Duration::from_secs(1u64 << failures.min(5))
@@ -357,6 +441,53 @@ mod tests {
         };
         let (_tx, focus) = watch::channel(Focus::default());
         DockerSource::lazy(config, focus, Arc::default(), CancellationToken::new())
+    }
+
+    #[test]
+    fn the_list_is_read_every_fifth_poll_while_events_follow_and_else_always() {
+        let quiet = ListCheck {
+            listed: true,
+            following: true,
+            dirty: false,
+            since_list: 0,
+        };
+        let due: Vec<bool> = (0..10)
+            .map(|n| ListCheck {
+                since_list: n % LIST_EVERY,
+                ..quiet
+            })
+            .map(ListCheck::due)
+            .collect();
+        assert_eq!(
+            due,
+            [
+                false, false, false, false, true, false, false, false, false, true
+            ]
+        );
+        assert!(
+            ListCheck {
+                following: false,
+                ..quiet
+            }
+            .due(),
+            "no stream"
+        );
+        assert!(
+            ListCheck {
+                dirty: true,
+                ..quiet
+            }
+            .due(),
+            "an event came"
+        );
+        assert!(
+            ListCheck {
+                listed: false,
+                ..quiet
+            }
+            .due(),
+            "first or cut-off list"
+        );
     }
 
     #[tokio::test]
