@@ -376,16 +376,22 @@ async fn pause(a: &mut App, rx: &mut mpsc::Receiver<Update>, on: &watch::Sender<
     on.send(true).unwrap();
 }
 
-#[tokio::test]
-async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
-    let Some(url) = server() else { return };
-    let run = trigger(&url, "fd_ticker").await;
-    let client = AirflowClient::new(&config(&url));
-    tasks_until(&url, "fd_ticker", &run, |t| {
-        t.iter().any(|t| t.state == "running")
-    })
-    .await;
-    let (mut a, _) = app_on_run(&url, "fd_ticker", &run).await;
+/// A running task's log opened in the Data tab, with its reader started.
+struct Followed {
+    a: App,
+    task: TaskLogRef,
+    rx: mpsc::Receiver<Update>,
+    /// Pauses (false) and resumes (true) the reader, as `f` does.
+    on: watch::Sender<bool>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+/// Triggers `dag`, waits until one of its tasks runs, opens the run in the Data
+/// tab and Enter on the first task: its log must be read with follow on.
+async fn follow_running(url: &str, dag: &str) -> Followed {
+    let run = trigger(url, dag).await;
+    tasks_until(url, dag, &run, |t| t.iter().any(|t| t.state == "running")).await;
+    let (mut a, _) = app_on_run(url, dag, &run).await;
     let effects = update(&mut a, key(KeyCode::Enter));
     let Some(Effect::FetchTaskLog {
         task,
@@ -397,14 +403,34 @@ async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
         panic!("no log read");
     };
     assert!(follow, "a running task's log is followed");
-    let (tx, mut rx) = mpsc::channel(64);
+    let (tx, rx) = mpsc::channel(64);
     let (on, watching) = watch::channel(true);
     let sink = follow::Sink {
         tx,
         stream_id,
         follow: watching,
     };
-    let reader = tokio::spawn(follow::run(client, task, true, sink));
+    let client = AirflowClient::new(&config(url));
+    let reader = tokio::spawn(follow::run(client, task.clone(), true, sink));
+    Followed {
+        a,
+        task,
+        rx,
+        on,
+        reader,
+    }
+}
+
+#[tokio::test]
+async fn a_followed_log_of_a_running_task_gains_lines_until_the_task_ends() {
+    let Some(url) = server() else { return };
+    let Followed {
+        mut a,
+        mut rx,
+        on,
+        reader,
+        ..
+    } = follow_running(&url, "fd_ticker").await;
     let mut reads_with_ticks = 0;
     let mut paused = false;
     let start = Instant::now();
@@ -555,32 +581,14 @@ async fn mark_and_clear_of_a_mapped_instance_change_only_that_instance() {
 #[tokio::test]
 async fn a_followed_log_moves_on_to_the_retry_and_ends_with_its_state() {
     let Some(url) = server() else { return };
-    let run = trigger(&url, "fd_retry").await;
-    tasks_until(&url, "fd_retry", &run, |t| {
-        t.iter().any(|t| t.state == "running")
-    })
-    .await;
-    let (mut a, _) = app_on_run(&url, "fd_retry", &run).await;
-    let effects = update(&mut a, key(KeyCode::Enter));
-    let Some(Effect::FetchTaskLog {
+    let Followed {
+        mut a,
+        mut rx,
+        reader,
         task,
-        stream_id,
-        follow: true,
         ..
-    }) = effects.into_iter().next()
-    else {
-        panic!("the running first try is not followed");
-    };
-    assert_eq!(task.try_number, 1);
-    let (tx, mut rx) = mpsc::channel(64);
-    let (_on, watching) = watch::channel(true);
-    let sink = follow::Sink {
-        tx,
-        stream_id,
-        follow: watching,
-    };
-    let client = AirflowClient::new(&config(&url));
-    let reader = tokio::spawn(follow::run(client, task, true, sink));
+    } = follow_running(&url, "fd_retry").await;
+    assert_eq!(task.try_number, 1, "the running first try is followed");
     while let Ok(Some(got)) = tokio::time::timeout(Duration::from_secs(120), rx.recv()).await {
         let ended = matches!(got, Update::LogEnded { .. });
         update(&mut a, Msg::Source(got));

@@ -15,6 +15,7 @@ use flightdeck::app::App;
 use flightdeck::app::effect::Effect;
 use flightdeck::app::msg::Msg;
 use flightdeck::app::update::update;
+use flightdeck::error::SourceError;
 use flightdeck::state::airflow::{
     AirflowSnapshot, Dag, DagOp, DagRun, RunState, TaskInstance, TaskKey,
 };
@@ -396,13 +397,18 @@ fn running_tasks(run_id: &str) -> RunTasks {
 }
 
 fn deliver(a: &mut App, result: RunTasks) {
+    answer(a, Ok(result));
+}
+
+/// The read of the open run's tasks answers `result`.
+fn answer(a: &mut App, result: Result<RunTasks, SourceError>) {
     let view = &a.view.data;
     let (dag_id, run_id) = (view.dag.clone().unwrap(), view.run.clone().unwrap());
     let tasks = Update::DagTasks {
         source: SourceId(0),
         dag_id,
         run_id,
-        result: Ok(result),
+        result,
     };
     update(a, Msg::Source(tasks));
 }
@@ -570,18 +576,11 @@ fn clear_and_mark_of_a_mapped_instance_name_its_map_index() {
 fn a_failed_re_read_keeps_the_tasks_shown_with_the_cause_and_their_age() {
     let mut a = tasks_app();
     a.now = now() + Duration::minutes(3);
-    let view = &a.view.data;
-    let (dag_id, run_id) = (view.dag.clone().unwrap(), view.run.clone().unwrap());
-    let failed = Update::DagTasks {
-        source: SourceId(0),
-        dag_id,
-        run_id,
-        result: Err(flightdeck::error::SourceError::Timeout {
-            target: "http://127.0.0.1:8080".into(),
-            secs: 10,
-        }),
+    let timeout = SourceError::Timeout {
+        target: "http://127.0.0.1:8080".into(),
+        secs: 10,
     };
-    update(&mut a, Msg::Source(failed));
+    answer(&mut a, Err(timeout));
     let text = screen(&a, 120, 40);
     assert!(
         text.contains("✗ cannot re-read the tasks: no answer from 'http://127.0.0.1:8080' within 10 s — showing tasks read 3m ago"),
