@@ -21,7 +21,7 @@ use flightdeck::state::airflow::{AirflowSnapshot, DagOp, RunState};
 #[path = "common/airflow.rs"]
 mod common_airflow;
 
-use common_airflow::{config, server};
+use common_airflow::{config, server, trigger, trigger_with};
 
 async fn snapshot(url: &str) -> AirflowSnapshot {
     let cfg = config(url);
@@ -55,12 +55,8 @@ async fn wait_for(url: &str, dag: &str, run_id: &str, want: &RunState) -> Airflo
 async fn newest_failed_run_is_critical_success_ok_and_paused_gives_nothing() {
     let Some(url) = server() else { return };
     let client = AirflowClient::new(&config(&url));
-    let ok = airflow::trigger(&client, "fd_ok", serde_json::json!({}), None)
-        .await
-        .unwrap();
-    let bad = airflow::trigger(&client, "fd_fail", serde_json::json!({"why": "test"}), None)
-        .await
-        .unwrap();
+    let ok = trigger(&url, "fd_ok").await;
+    let bad = trigger_with(&url, "fd_fail", serde_json::json!({"why": "test"})).await;
     wait_for(&url, "fd_ok", &ok, &RunState::Success).await;
     let snap = wait_for(&url, "fd_fail", &bad, &RunState::Failed).await;
     let now = Utc::now();
@@ -236,9 +232,7 @@ async fn a_conf_that_is_not_a_json_object_is_refused_before_sending() {
 async fn clear_failed_requeues_the_failed_task() {
     let Some(url) = server() else { return };
     let client = AirflowClient::new(&config(&url));
-    let run = airflow::trigger(&client, "fd_fail", serde_json::json!({}), None)
-        .await
-        .unwrap();
+    let run = trigger(&url, "fd_fail").await;
     wait_for(&url, "fd_fail", &run, &RunState::Failed).await;
     let dir = tempfile::tempdir().unwrap();
     let action = Action::Dag {

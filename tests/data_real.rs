@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use common::{ch, key, screen, spec, type_text};
-use common_airflow::{config, server};
+use common_airflow::{config, server, trigger};
 use crossterm::event::KeyCode;
 use flightdeck::actions::audit::AuditLog;
 use flightdeck::actions::executor::Executor;
@@ -60,22 +60,6 @@ async fn feed(a: &mut App, url: &str) {
         }),
     );
     update(a, Msg::Tick { now: at });
-}
-
-/// Triggers `dag` over the API; returns the run's id. sqlite makes a busy server
-/// answer 500 now and then ("database is locked"): tried three times.
-async fn trigger(url: &str, dag: &str) -> String {
-    let client = AirflowClient::new(&config(url));
-    let mut tries = 0;
-    loop {
-        match airflow::trigger(&client, dag, serde_json::json!({}), None).await {
-            Ok(run) => return run,
-            Err(e) if tries < 2 => eprintln!("trigger {dag}: {e:?}; again"),
-            Err(e) => panic!("trigger {dag}: {e:?}"),
-        }
-        tries += 1;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
 }
 
 /// Triggers `dag` over the API and waits (up to two minutes) until that run is `want`.

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use flightdeck::config::AirflowConfig;
+use flightdeck::sources::airflow::{self, AirflowClient};
 
 /// The variable naming the server's URL.
 pub const URL_VAR: &str = "FLIGHTDECK_AIRFLOW_URL";
@@ -37,4 +38,25 @@ pub fn config(url: &str) -> AirflowConfig {
         dags: vec!["fd_*".into()],
         interval: Duration::from_secs(15),
     }
+}
+
+/// Triggers `dag` with `conf` over the API; returns the run's id. sqlite makes a
+/// busy server answer 500 now and then ("database is locked"): tried three times.
+pub async fn trigger_with(url: &str, dag: &str, conf: serde_json::Value) -> String {
+    let client = AirflowClient::new(&config(url));
+    let mut tries = 0;
+    loop {
+        match airflow::trigger(&client, dag, conf.clone(), None).await {
+            Ok(run) => return run,
+            Err(e) if tries < 2 => eprintln!("trigger {dag}: {e:?}; again"),
+            Err(e) => panic!("trigger {dag}: {e:?}"),
+        }
+        tries += 1;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// Triggers `dag` with an empty conf, as `trigger_with`.
+pub async fn trigger(url: &str, dag: &str) -> String {
+    trigger_with(url, dag, serde_json::json!({})).await
 }
