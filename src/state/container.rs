@@ -259,8 +259,10 @@ struct Series {
 impl StatsHistory {
     /// Records new samples of `containers` and forgets containers that are gone.
     pub fn record(&mut self, source: SourceId, containers: &[Container]) {
+        let listed: std::collections::HashSet<&str> =
+            containers.iter().map(|c| c.id.as_str()).collect();
         self.series
-            .retain(|(s, id), _| *s != source || containers.iter().any(|c| &c.id == id));
+            .retain(|(s, id), _| *s != source || listed.contains(id.as_str()));
         for c in containers {
             let Some(stats) = c.stats else { continue };
             let series = self.series.entry((source, c.id.clone())).or_default();
