@@ -356,16 +356,7 @@ mod tests {
     }
 
     fn dag(runs: Vec<DagRun>) -> Dag {
-        Dag {
-            dag_id: "etl".into(),
-            name: "etl".into(),
-            is_paused: false,
-            schedule: None,
-            next_run: None,
-            owners: vec![],
-            tags: vec![],
-            runs,
-        }
+        crate::state::testkit::dag("etl", runs)
     }
 
     fn history() -> Vec<DagRun> {

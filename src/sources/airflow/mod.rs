@@ -202,13 +202,27 @@ pub async fn clear_failed(
     dag_id: &str,
     run_id: &str,
 ) -> Result<(), Failure> {
+    clear(client, dag_id, run_id, None).await
+}
+
+/// Clears task instances of one run: `task` alone (whatever its state, a
+/// `clearTaskInstances` target: an id or `[id, map_index]`), else the failed ones.
+pub(crate) async fn clear(
+    client: &AirflowClient,
+    dag_id: &str,
+    run_id: &str,
+    task: Option<Value>,
+) -> Result<(), Failure> {
     let path = format!("/api/v2/dags/{}/clearTaskInstances", seg(dag_id));
-    let body = json!({
+    let mut body = json!({
         "dry_run": false,
         "dag_run_id": run_id,
-        "only_failed": true,
+        "only_failed": task.is_none(),
         "reset_dag_runs": true,
     });
+    if let (Some(task), Some(fields)) = (task, body.as_object_mut()) {
+        fields.insert("task_ids".to_owned(), Value::Array(vec![task]));
+    }
     let _: Value = client.send(Method::POST, &path, Some(body)).await?;
     Ok(())
 }

@@ -110,16 +110,7 @@ pub async fn clear_task(
     run_id: &str,
     task: &TaskKey,
 ) -> Result<(), Failure> {
-    let path = format!("/api/v2/dags/{}/clearTaskInstances", seg(dag_id));
-    let body = json!({
-        "dry_run": false,
-        "dag_run_id": run_id,
-        "task_ids": [clear_target(task)],
-        "only_failed": false,
-        "reset_dag_runs": true,
-    });
-    let _: Value = client.send(Method::POST, &path, Some(body)).await?;
-    Ok(())
+    super::clear(client, dag_id, run_id, Some(clear_target(task))).await
 }
 
 /// Marks one task instance of a run `success` or `failed`.
