@@ -99,18 +99,20 @@ impl DataView {
 
     /// The tasks read for the run on screen, once they arrived.
     pub fn tasks_of_run(&self) -> Option<&Result<RunTasks, String>> {
-        let l = self.loaded.as_ref()?;
-        (Some(&l.dag_id) == self.dag.as_ref() && Some(&l.run_id) == self.run.as_ref())
-            .then_some(&l.result)
+        self.loaded_on_screen().map(|l| &l.result)
     }
 
     /// Why the last re-read of the run on screen failed, and when the tasks still
     /// shown were read.
     pub fn tasks_stale(&self) -> Option<(&str, Option<DateTime<Utc>>)> {
+        let l = self.loaded_on_screen()?;
+        Some((l.failed.as_deref()?, l.read_at))
+    }
+
+    /// What was read for the run on screen (not for one left since).
+    fn loaded_on_screen(&self) -> Option<&Loaded> {
         let l = self.loaded.as_ref()?;
-        let on_screen =
-            Some(&l.dag_id) == self.dag.as_ref() && Some(&l.run_id) == self.run.as_ref();
-        Some((l.failed.as_deref().filter(|_| on_screen)?, l.read_at))
+        (Some(&l.dag_id) == self.dag.as_ref() && Some(&l.run_id) == self.run.as_ref()).then_some(l)
     }
 }
 

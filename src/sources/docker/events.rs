@@ -7,6 +7,7 @@
 //! and stops on request.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bollard::Docker;
@@ -143,7 +144,7 @@ pub async fn replay(
 pub struct Sinks {
     /// Whether the follower is on a stream that has not failed: while it is, the
     /// poller need not list every interval.
-    pub following: Arc<std::sync::atomic::AtomicBool>,
+    pub following: Arc<AtomicBool>,
     /// Containers to inspect again.
     pub dirty: Arc<Mutex<HashSet<String>>>,
     /// Lifecycle events, for crash loops.
@@ -156,7 +157,6 @@ pub struct Sinks {
 
 /// Runs until cancelled.
 pub async fn follow(client: Docker, sinks: Sinks, cancel: CancellationToken) {
-    use std::sync::atomic::Ordering;
     let Sinks {
         following,
         dirty,
